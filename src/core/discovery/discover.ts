@@ -1,0 +1,140 @@
+/**
+ * Discovery: one walk of a workspace folder, then every client config and every MCP server
+ * project in it, plus (optionally) the user-level and managed client configs of this machine.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { ClientConfig, DiscoveryResult, FileProblem } from '../model';
+import { readTextFile } from '../util/readText';
+import { walkTree, type WalkedFile } from './walk';
+import {
+  matchWorkspaceConfig,
+  parseClientConfig,
+  userConfigCandidates,
+  type ConfigCandidate,
+  type DiscoveryEnv,
+} from './clients';
+import { analyzeProjects, isProjectManifest } from '../projects';
+
+export interface DiscoverOptions {
+  /** The folder to scan (absolute). */
+  root: string;
+  /** Also read the user-level and managed configs of the machine described by `env`. */
+  includeUser?: boolean;
+  env?: DiscoveryEnv;
+  /** Extra gitignore-style patterns. */
+  exclude?: readonly string[];
+  /** Source and manifest files over this size are skipped with a note. Default 1 MiB. */
+  maxFileBytes?: number;
+}
+
+/** Client configs live at known paths and can be large (~/.claude.json holds history). */
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+export async function discover(options: DiscoverOptions): Promise<DiscoveryResult> {
+  const root = path.resolve(options.root);
+  const maxFileBytes = options.maxFileBytes ?? 1024 * 1024;
+  const walk = await walkTree(root, {
+    exclude: options.exclude,
+    // A gitignored client config still holds whatever keys are in it.
+    keepIgnored: (rel, isDirectory) => (isDirectory ? mayHoldWorkspaceConfig(rel) : matchWorkspaceConfig(rel) !== undefined),
+  });
+  const problems: FileProblem[] = [...walk.problems];
+
+  const configFiles: Array<{ file: WalkedFile; candidate: ConfigCandidate }> = [];
+  const projectFiles: string[] = [];
+  for (const file of walk.files) {
+    const match = matchWorkspaceConfig(file.rel);
+    if (match) configFiles.push({ file, candidate: { ...match, path: file.path } });
+    if (!file.gitignored) projectFiles.push(file.path);
+  }
+
+  const readForProjects = async (file: string): Promise<string | undefined> => {
+    const result = await readTextFile(file, maxFileBytes);
+    if ('problem' in result) {
+      problems.push(result.problem);
+      return undefined;
+    }
+    return result.text;
+  };
+
+  const [workspaceConfigs, userConfigs, projects] = await Promise.all([
+    Promise.all(configFiles.map(({ candidate }) => readConfig(candidate, problems))),
+    options.includeUser && options.env ? readUserConfigs(options.env, problems) : Promise.resolve([]),
+    analyzeProjects({ root, files: projectFiles.filter((f) => isSourceOrManifest(root, f)), readFile: readForProjects }),
+  ]);
+  problems.push(...projects.problems);
+
+  const configs = [...workspaceConfigs, ...userConfigs].filter((c): c is ClientConfig => c !== undefined);
+  return {
+    root,
+    servers: projects.servers.sort((a, b) => a.root.localeCompare(b.root)),
+    configs,
+    problems,
+  };
+}
+
+/** Folders whose name is the first segment of some workspace config path (`.vscode`, `.cursor`...). */
+function mayHoldWorkspaceConfig(rel: string): boolean {
+  const name = rel.slice(rel.lastIndexOf('/') + 1);
+  return WORKSPACE_CONFIG_DIRS.has(name);
+}
+
+const WORKSPACE_CONFIG_DIRS: ReadonlySet<string> = new Set([
+  '.vscode', '.cursor', '.windsurf', '.gemini', '.codex', '.zed', '.roo', '.kilocode', '.amazonq',
+  '.kiro', '.continue', '.github', '.vs', '.devcontainer', '.claude', 'settings', 'mcpServers',
+]);
+
+const SOURCE_EXTENSIONS: ReadonlySet<string> = new Set([
+  '.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.py', '.go',
+]);
+
+function isSourceOrManifest(root: string, file: string): boolean {
+  if (SOURCE_EXTENSIONS.has(path.extname(file))) return !file.endsWith('.d.ts') && !file.endsWith('.min.js');
+  return isProjectManifest(path.relative(root, file).split(path.sep).join('/'));
+}
+
+async function readConfig(candidate: ConfigCandidate, problems: FileProblem[]): Promise<ClientConfig | undefined> {
+  const result = await readTextFile(candidate.path, MAX_CONFIG_BYTES);
+  if ('problem' in result) {
+    problems.push(result.problem);
+    return undefined;
+  }
+  const config = parseClientConfig(result.text, candidate);
+  // Shared settings files only count when they actually configure MCP servers.
+  if (candidate.shared && config.servers.length === 0 && config.problems.length === 0) return undefined;
+  return config;
+}
+
+async function readUserConfigs(env: DiscoveryEnv, problems: FileProblem[]): Promise<Array<ClientConfig | undefined>> {
+  const candidates = await userConfigCandidates(env, listDir);
+  const existing = await Promise.all(
+    candidates.map(async (candidate) => ((await isFile(candidate.path)) ? candidate : undefined)),
+  );
+  return Promise.all(
+    existing.filter((c): c is ConfigCandidate => c !== undefined).map((c) => readConfig(c, problems)),
+  );
+}
+
+/** The user-level and managed client configs of the machine described by `env`. */
+export async function discoverUserConfigs(env: DiscoveryEnv): Promise<{ configs: ClientConfig[]; problems: FileProblem[] }> {
+  const problems: FileProblem[] = [];
+  const configs = (await readUserConfigs(env, problems)).filter((c): c is ClientConfig => c !== undefined);
+  return { configs, problems };
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return await fs.readdir(dir);
+  } catch {
+    return [];
+  }
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await fs.stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Every rule MCP Secure reports, as data. Each has a page at docs/rules/<id>.md (a test
+ * checks that the table, the pages and the code agree).
+ *   MCPS1xx secrets · MCPS2xx authorization · MCPS3xx config hygiene
+ */
+export type RuleCategory = 'secret' | 'authz' | 'config';
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface RuleMeta {
+  id: string;
+  title: string;
+  category: RuleCategory;
+  defaultSeverity: Severity;
+}
+
+export const RULES: readonly RuleMeta[] = [
+  { id: 'MCPS301', title: 'Malformed MCP client config', category: 'config', defaultSeverity: 'error' },
+];
+
+export const RULES_BY_ID: ReadonlyMap<string, RuleMeta> = new Map(RULES.map((rule) => [rule.id, rule]));
+
+/** Path of a rule's documentation page relative to the package root. */
+export function ruleDocPath(id: string): string {
+  return `docs/rules/${id}.md`;
+}

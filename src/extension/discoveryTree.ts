@@ -1,0 +1,175 @@
+/**
+ * The "Servers & Configs" tree: server projects → tools, workspace configs → servers,
+ * user configs → servers. Every leaf opens the exact source position.
+ */
+import * as path from 'node:path';
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import type { ClientConfig, ConfigServer, DiscoveryResult, FileProblem, ServerProject, SourceRange, ToolInfo } from '../core/model';
+import { clientLabel } from '../core/discovery/clients';
+import { redactUrl } from '../core/util/redact';
+import type { DiscoveryService, DiscoverySnapshot } from './discoveryService';
+
+export const OPEN_LOCATION_COMMAND = 'mcpSecure.openLocation';
+
+type Node =
+  | { kind: 'group'; id: 'servers' | 'workspaceConfigs' | 'userConfigs' }
+  | { kind: 'server'; folder: DiscoveryResult; server: ServerProject }
+  | { kind: 'tool'; server: ServerProject; tool: ToolInfo }
+  | { kind: 'config'; folder: DiscoveryResult | undefined; config: ClientConfig }
+  | { kind: 'configServer'; config: ClientConfig; server: ConfigServer }
+  | { kind: 'problem'; problem: FileProblem };
+
+const GROUP_LABELS = { servers: 'Servers', workspaceConfigs: 'Workspace configs', userConfigs: 'User configs' } as const;
+
+export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+  private readonly groups: Record<'servers' | 'workspaceConfigs' | 'userConfigs', Node> = {
+    servers: { kind: 'group', id: 'servers' },
+    workspaceConfigs: { kind: 'group', id: 'workspaceConfigs' },
+    userConfigs: { kind: 'group', id: 'userConfigs' },
+  };
+
+  constructor(private readonly service: DiscoveryService) {
+    this.subscription = service.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  private get snapshot(): DiscoverySnapshot | undefined {
+    return this.service.snapshot;
+  }
+
+  getChildren(node?: Node): Node[] {
+    const snapshot = this.snapshot;
+    if (!snapshot) return [];
+    if (!node) {
+      const isEmpty =
+        snapshot.folders.every((f) => f.servers.length === 0 && f.configs.length === 0) && snapshot.userConfigs.length === 0;
+      return isEmpty ? [] : [this.groups.servers, this.groups.workspaceConfigs, this.groups.userConfigs];
+    }
+    switch (node.kind) {
+      case 'group':
+        if (node.id === 'servers') return snapshot.folders.flatMap((folder) => folder.servers.map((server): Node => ({ kind: 'server', folder, server })));
+        if (node.id === 'workspaceConfigs') return snapshot.folders.flatMap((folder) => folder.configs.map((config): Node => ({ kind: 'config', folder, config })));
+        return snapshot.userConfigs.map((config): Node => ({ kind: 'config', folder: undefined, config }));
+      case 'server':
+        return node.server.tools.map((tool): Node => ({ kind: 'tool', server: node.server, tool }));
+      case 'config':
+        return [
+          ...node.config.problems.map((problem): Node => ({ kind: 'problem', problem })),
+          ...node.config.servers.map((server): Node => ({ kind: 'configServer', config: node.config, server })),
+        ];
+      default:
+        return [];
+    }
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    const snapshot = this.snapshot!;
+    const multiRoot = snapshot.folders.length > 1;
+    switch (node.kind) {
+      case 'group': {
+        const count =
+          node.id === 'servers'
+            ? snapshot.folders.reduce((n, f) => n + f.servers.length, 0)
+            : node.id === 'workspaceConfigs'
+              ? snapshot.folders.reduce((n, f) => n + f.configs.length, 0)
+              : snapshot.userConfigs.length;
+        const item = new vscode.TreeItem(GROUP_LABELS[node.id], count > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+        item.id = `group:${node.id}`;
+        item.description = String(count);
+        item.iconPath = new vscode.ThemeIcon(node.id === 'servers' ? 'server-process' : node.id === 'userConfigs' ? 'account' : 'settings-gear');
+        item.contextValue = `group.${node.id}`;
+        return item;
+      }
+      case 'server': {
+        const label = folderRelative(node.folder.root, node.server.root, multiRoot);
+        const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `server:${node.server.root}`;
+        const transports = node.server.transports.length > 0 ? node.server.transports.join(', ') : 'transport unknown';
+        item.description = `${node.server.language} · ${node.server.framework} · ${transports}`;
+        item.tooltip = new vscode.MarkdownString(
+          `**${label}** — ${node.server.tools.length} tool(s)\n\n${node.server.language}, ${node.server.framework}, ${transports}\n\n\`${node.server.manifest}\``,
+        );
+        item.iconPath = new vscode.ThemeIcon('server-process');
+        item.resourceUri = vscode.Uri.file(node.server.root);
+        item.command = openCommand(node.server.manifest);
+        item.contextValue = 'server';
+        return item;
+      }
+      case 'tool': {
+        const item = new vscode.TreeItem(node.tool.name, vscode.TreeItemCollapsibleState.None);
+        item.id = `tool:${node.tool.file}:${node.tool.line}:${node.tool.column}:${node.tool.name}`;
+        item.description = `${toPosix(path.relative(node.server.root, node.tool.file))}:${node.tool.line}`;
+        item.iconPath = new vscode.ThemeIcon('tools');
+        item.command = openCommand(node.tool.file, node.tool.range);
+        item.contextValue = 'tool';
+        return item;
+      }
+      case 'config': {
+        const label = node.folder ? folderRelative(node.folder.root, node.config.path, multiRoot) : tildify(node.config.path);
+        const state = node.config.servers.length + node.config.problems.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None;
+        const item = new vscode.TreeItem(label, state);
+        item.id = `config:${node.config.path}`;
+        item.description = `${clientLabel(node.config.client)} · ${node.config.scope}`;
+        item.tooltip = `${node.config.path}\n${clientLabel(node.config.client)}, ${node.config.scope} scope, ${node.config.servers.length} server(s)`;
+        item.iconPath = new vscode.ThemeIcon(node.config.problems.some((p) => p.severity === 'error') ? 'error' : 'json');
+        item.resourceUri = vscode.Uri.file(node.config.path);
+        item.command = openCommand(node.config.path);
+        item.contextValue = 'config';
+        return item;
+      }
+      case 'configServer': {
+        const item = new vscode.TreeItem(node.server.name, vscode.TreeItemCollapsibleState.None);
+        item.id = `configServer:${node.config.path}:${node.server.path.join('/')}`;
+        const target = node.server.command?.value ?? (node.server.url ? redactUrl(node.server.url.value) : '');
+        item.description = `${node.server.transport}${target ? ` · ${target}` : ''}${node.server.disabled ? ' · disabled' : ''}`;
+        item.iconPath = new vscode.ThemeIcon(node.server.transport === 'stdio' ? 'terminal' : 'globe');
+        item.command = openCommand(node.config.path, node.server.nameRange);
+        item.contextValue = 'configServer';
+        return item;
+      }
+      case 'problem': {
+        const where = node.problem.range ? `${node.problem.range.start.line}:${node.problem.range.start.column} ` : '';
+        const item = new vscode.TreeItem(`${where}${node.problem.message}`, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon(node.problem.severity === 'error' ? 'error' : 'info');
+        item.command = openCommand(node.problem.file, node.problem.range);
+        item.contextValue = 'problem';
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
+
+function openCommand(file: string, range?: SourceRange): vscode.Command {
+  return { command: OPEN_LOCATION_COMMAND, title: 'Open', arguments: [file, range] };
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+function folderRelative(folderRoot: string, file: string, prefixFolder: boolean): string {
+  const rel = toPosix(path.relative(folderRoot, file)) || '.';
+  return prefixFolder ? `${path.basename(folderRoot)}/${rel}` : rel;
+}
+
+function tildify(file: string): string {
+  const home = os.homedir();
+  return file.startsWith(home + path.sep) ? `~${file.slice(home.length)}` : file;
+}
+
+/** Opens a file with the given range selected (1-based positions from the core). */
+export async function openLocation(file: string, range?: SourceRange): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  const selection = range
+    ? new vscode.Range(range.start.line - 1, range.start.column - 1, range.end.line - 1, range.end.column - 1)
+    : undefined;
+  await vscode.window.showTextDocument(document, { selection, preview: true });
+}

@@ -1,0 +1,94 @@
+/**
+ * Extension entry point: wires the core to VS Code. activate() only registers things and
+ * schedules the first discovery run; nothing slow happens before it returns.
+ */
+import * as vscode from 'vscode';
+import { VERSION } from '../core/version';
+import { discoveryToJson } from '../core/report/discovery';
+import { ConfigDiagnostics } from './configDiagnostics';
+import { DiscoveryService } from './discoveryService';
+import { DiscoveryTreeProvider, OPEN_LOCATION_COMMAND, openLocation } from './discoveryTree';
+import { discoverySettings } from './config';
+import { Log } from './log';
+
+interface Ctx {
+  log: Log;
+  discovery: DiscoveryService;
+}
+
+/** Command id → handler. Titles and categories live in package.json. */
+const COMMANDS: Record<string, (ctx: Ctx, ...args: any[]) => unknown> = {
+  'mcpSecure.refresh': async (ctx) => {
+    await ctx.discovery.refresh();
+  },
+  'mcpSecure.showLog': (ctx) => ctx.log.show(),
+  'mcpSecure.showDiscoveryReport': async (ctx) => {
+    const snapshot = ctx.discovery.snapshot ?? (await ctx.discovery.refresh());
+    const report = {
+      folders: snapshot.folders.map((folder) => ({ root: folder.root, ...discoveryToJson(folder) })),
+      userConfigs: discoveryToJson({ root: '/', servers: [], configs: snapshot.userConfigs, problems: snapshot.userProblems }).configs,
+    };
+    const document = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(report, null, 2) });
+    await vscode.window.showTextDocument(document, { preview: false });
+  },
+  [OPEN_LOCATION_COMMAND]: (_ctx, file: string, range?: Parameters<typeof openLocation>[1]) => openLocation(file, range),
+};
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = new Log();
+  context.subscriptions.push(log);
+  log.info(`MCP Secure ${VERSION} activating (VS Code ${vscode.version}, ${process.platform}, Node ${process.versions.node})`);
+  log.info(
+    vscode.workspace.isTrusted
+      ? 'Workspace is trusted.'
+      : 'Restricted Mode: static analysis only. No MCP server, launcher or harness process will be started until the workspace is trusted.',
+  );
+  log.info(`Settings: ${JSON.stringify(discoverySettings())}`);
+
+  const discovery = new DiscoveryService(log);
+  const tree = new DiscoveryTreeProvider(discovery);
+  const view = vscode.window.createTreeView('mcpSecure.discovery', { treeDataProvider: tree, showCollapseAll: true });
+  const updateViewMessage = () => {
+    view.message = vscode.workspace.isTrusted
+      ? undefined
+      : 'Restricted Mode: showing what static analysis finds. Servers are never started here until you trust this folder.';
+  };
+  updateViewMessage();
+  context.subscriptions.push(
+    discovery,
+    tree,
+    view,
+    new ConfigDiagnostics(discovery, context.extensionUri),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      log.info('Workspace trust granted.');
+      updateViewMessage();
+    }),
+  );
+  void vscode.commands.executeCommand('setContext', 'mcpSecure.trusted', vscode.workspace.isTrusted);
+
+  const ctx: Ctx = { log, discovery };
+  for (const [id, handler] of Object.entries(COMMANDS)) {
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          return await handler(ctx, ...args);
+        } catch (error) {
+          log.error(`Command ${id} failed`, error);
+          void vscode.window.showErrorMessage(`MCP Secure: ${error instanceof Error ? error.message : String(error)}`, 'Show Log').then((choice) => {
+            if (choice) log.show();
+          });
+          return undefined;
+        }
+      }),
+    );
+  }
+
+  // First discovery after activation returns, so activation stays instant.
+  setTimeout(() => {
+    discovery.refresh().catch(() => undefined);
+  }, 0);
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}
