@@ -45,6 +45,8 @@ const common = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
+  // jsonc-parser's UMD "main" hides its internal requires from the bundler; use its ESM build.
+  mainFields: ['module', 'main'],
   sourcemap: production ? false : 'linked',
   minify: production,
   legalComments: 'none',

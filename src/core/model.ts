@@ -111,6 +111,10 @@ export type ServerFramework =
   | 'mcp-sdk-v2'
   | 'fastmcp'
   | 'mcp-framework'
+  /** Vercel's `mcp-handler` (formerly `@vercel/mcp-adapter`): the SDK's McpServer behind an HTTP route. */
+  | 'mcp-handler'
+  /** xmcp: file-based tools (`src/tools/*.ts`). */
+  | 'xmcp'
   | 'mcp-python'
   | 'fastmcp-python'
   | 'go-sdk'
@@ -147,4 +151,39 @@ export interface DiscoveryResult {
   configs: ClientConfig[];
   /** Files skipped or unreadable during the walk (too large, binary, loops...). */
   problems: FileProblem[];
+}
+
+export type FindingCategory = 'secret' | 'authz' | 'config';
+export type FindingSeverity = 'error' | 'warning' | 'info';
+
+/** Something a rule reports at a place in a file. Never carries a secret's value. */
+export interface Finding {
+  ruleId: string;
+  category: FindingCategory;
+  severity: FindingSeverity;
+  /** Absolute path. */
+  file: string;
+  range: SourceRange;
+  /** Human-readable, redacted. */
+  message: string;
+  /** Authorization findings: the tool's name. */
+  tool?: string;
+  secret?: {
+    provider: string;
+    /** A short prefix and the last 4 characters at most. */
+    redacted: string;
+    /** Where it sits: 'env', 'header', 'arg', 'url', 'dotenv', 'source', ... */
+    location: string;
+    /** The env/header/setting name it is the value of, when there is one. */
+    key?: string;
+    /** Tracked by git / seen in history: moving it does not un-leak it. */
+    gitExposure?: 'tracked' | 'history';
+  };
+  /** Other places that explain the finding (the sensitive call, the missing check...). */
+  related?: Array<{ file: string; range: SourceRange; message: string }>;
+  /**
+   * Stable identity for baselines and SARIF partialFingerprints: derived from rule, file,
+   * and content (a salted hash for secrets), not from the line number.
+   */
+  fingerprint: string;
 }

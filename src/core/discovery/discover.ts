@@ -10,6 +10,7 @@ import { walkTree, type WalkedFile } from './walk';
 import {
   matchWorkspaceConfig,
   parseClientConfig,
+  WORKSPACE_CONFIG_DIRS,
   userConfigCandidates,
   type ConfigCandidate,
   type DiscoveryEnv,
@@ -74,16 +75,13 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryResul
   };
 }
 
-/** Folders whose name is the first segment of some workspace config path (`.vscode`, `.cursor`...). */
+/**
+ * A gitignored folder is entered (collecting config files only) when it is, or is inside, a
+ * folder named in some workspace config path (`.vscode`, `.gemini/extensions/<name>`...).
+ */
 function mayHoldWorkspaceConfig(rel: string): boolean {
-  const name = rel.slice(rel.lastIndexOf('/') + 1);
-  return WORKSPACE_CONFIG_DIRS.has(name);
+  return rel.split('/').some((segment) => WORKSPACE_CONFIG_DIRS.has(segment));
 }
-
-const WORKSPACE_CONFIG_DIRS: ReadonlySet<string> = new Set([
-  '.vscode', '.cursor', '.windsurf', '.gemini', '.codex', '.zed', '.roo', '.kilocode', '.amazonq',
-  '.kiro', '.continue', '.github', '.vs', '.devcontainer', '.claude', 'settings', 'mcpServers',
-]);
 
 const SOURCE_EXTENSIONS: ReadonlySet<string> = new Set([
   '.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.py', '.go',

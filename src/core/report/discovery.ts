@@ -1,6 +1,7 @@
 /**
  * The discovery report in the shapes of DESIGN.md (`discover --format json`) and as text.
- * Paths under the scanned root are relative to it; others stay absolute. URLs are redacted,
+ * Every path under the scanned root (server roots, tool files, configs) is relative to it,
+ * like the `file` of scan findings; others stay absolute. URLs are redacted,
  * arguments and env values are never printed.
  */
 import * as path from 'node:path';
@@ -51,15 +52,14 @@ function problemJson(root: string, problem: FileProblem): ProblemJson {
 }
 
 function serverJson(root: string, server: ServerProject): DiscoveryJson['servers'][number] {
-  const projectRoot = server.root;
   return {
-    root: displayPath(root, projectRoot),
+    root: displayPath(root, server.root),
     language: server.language,
     framework: server.framework,
     transports: [...server.transports].sort(),
     tools: server.tools.map((tool) => ({
       name: tool.name,
-      file: displayPath(projectRoot, tool.file),
+      file: displayPath(root, tool.file),
       line: tool.line,
       column: tool.column,
     })),

@@ -14,20 +14,26 @@ export function redactValue(value: string): string {
 
 /**
  * A URL safe to print: the password of its userinfo and the values of credential-like query
- * parameters are replaced. Anything that does not parse as a URL is returned with every
- * `user:pass@` pair masked.
+ * parameters are replaced by `***`. Everything else stays exactly as written (no
+ * normalisation), so the result still matches what the user sees in the file.
  */
 export function redactUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return raw.replace(/\/\/([^/@:\s]+):[^/@\s]+@/g, '//$1:***@');
+  // user:password@ right after the scheme's "//".
+  let out = raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:\s]*):[^/?#@\s]+@/i, '$1:***@');
+  const query = out.indexOf('?');
+  if (query >= 0) {
+    const hash = out.indexOf('#', query);
+    const end = hash >= 0 ? hash : out.length;
+    const params = out
+      .slice(query + 1, end)
+      .split('&')
+      .map((pair) => {
+        const eq = pair.indexOf('=');
+        if (eq < 0) return pair;
+        const name = pair.slice(0, eq);
+        return SECRET_PARAM.test(name) && eq < pair.length - 1 ? `${name}=***` : pair;
+      });
+    out = `${out.slice(0, query + 1)}${params.join('&')}${out.slice(end)}`;
   }
-  if (url.password) url.password = '***';
-  for (const [name, value] of [...url.searchParams]) {
-    if (SECRET_PARAM.test(name) && value !== '') url.searchParams.set(name, '***');
-  }
-  // URL re-encodes "***" in the password as-is and in queries as %2A%2A%2A; keep it readable.
-  return url.toString().replace(/%2A%2A%2A/g, '***');
+  return out;
 }

@@ -1,0 +1,22 @@
+/** MCP server projects: manifests, tool registrations and transports, from real parsers. */
+export { analyzeProjects, analyzeProjectsDetailed, projectRegistrations } from './analyze';
+export type { AnalyzeProjectsInput, AnalyzeProjectsResult, ProjectAnalysis } from './analyze';
+export {
+  PROJECT_MANIFEST_BASENAMES,
+  isProjectManifest,
+  manifestProjectRoot,
+  manifestDependencies,
+  frameworkFor,
+  type Ecosystem,
+} from './manifests';
+export { analyzeSourceText, withSourceFacts, extractSourceFacts, toRegistration, budgetProblem, SOURCE_LIMITS } from './source';
+export type { SourceFileOptions } from './source';
+export { CASE_KINDS, LIST_KINDS } from './types';
+export type {
+  RegistrationKind,
+  SourceContext,
+  SourceFacts,
+  SourceFactsNodes,
+  ToolRegistration,
+  ToolRegistrationNodes,
+} from './types';
