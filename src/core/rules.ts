@@ -14,6 +14,11 @@ export interface RuleMeta {
 }
 
 export const RULES: readonly RuleMeta[] = [
+  { id: 'MCPS101', title: 'Plaintext provider API key or token', category: 'secret', defaultSeverity: 'error' },
+  { id: 'MCPS102', title: 'Plaintext secret in a secret-named setting', category: 'secret', defaultSeverity: 'warning' },
+  { id: 'MCPS103', title: 'Plaintext private key', category: 'secret', defaultSeverity: 'error' },
+  { id: 'MCPS104', title: 'Password in a connection string, URL or Basic auth header', category: 'secret', defaultSeverity: 'error' },
+  { id: 'MCPS105', title: 'Plaintext JSON Web Token', category: 'secret', defaultSeverity: 'warning' },
   { id: 'MCPS301', title: 'Malformed MCP client config', category: 'config', defaultSeverity: 'error' },
 ];
 

@@ -1,0 +1,330 @@
+/**
+ * scanTextForSecrets: secrets in a whole text file: `.env` files (KEY=VALUE lines, quotes,
+ * `export`, comments, multi-line quoted values) and arbitrary text or source code (provider
+ * formats anywhere, plus the generic rule for assignments such as `const API_KEY = "…"`,
+ * `api_key = "…"`, `apiKey: "…"`, `getenv("TOKEN", "…")`, `--token …`).
+ *
+ * Cost: the provider rules run once over the whole text behind a keyword prefilter; the
+ * structural pass is per line and skips lines longer than `maxLineLength`.
+ */
+import { collectValueCandidates, findPatternMatches, resolveOverlaps, stripRank, type RankedMatch } from './detect';
+import { classifyName } from './names';
+import { CONTEXT_RULES } from './providers';
+import type { SecretContext, SecretLocation, TextSecretMatch } from './types';
+
+export type TextKind = 'dotenv' | 'source' | 'plain';
+
+export interface ScanTextOptions {
+  /** Stop after roughly this many milliseconds and report what was found (`truncated`). Default 5000. */
+  timeBudgetMs?: number;
+  /** Lines longer than this skip the structural (generic) pass; provider rules still see them. Default 4000. */
+  maxLineLength?: number;
+}
+
+export interface ScanTextResult {
+  matches: TextSecretMatch[];
+  /** The time budget ran out before the scan finished. */
+  truncated: boolean;
+}
+
+/** A value with a name in the text: where it starts and ends, and what it is called. */
+interface Entry {
+  key?: string;
+  start: number;
+  end: number;
+  location: SecretLocation;
+}
+
+/** Pattern rules that pair rules look for next to a value (an AKIA id for an AWS secret...). */
+const NEAR_ANCHORS: ReadonlySet<string> = new Set(CONTEXT_RULES.flatMap((r) => (r.nearAnchor ? [r.nearAnchor] : [])));
+
+/** Lines within this distance of an AKIA id or AC sid count as its neighbours. */
+const ANCHOR_LINES = 5;
+
+export function scanTextForSecrets(text: string, kind: TextKind, options: ScanTextOptions = {}): TextSecretMatch[] {
+  return scanTextForSecretsDetailed(text, kind, options).matches;
+}
+
+export function scanTextForSecretsDetailed(text: string, kind: TextKind, options: ScanTextOptions = {}): ScanTextResult {
+  const deadline = Date.now() + (options.timeBudgetMs ?? 5000);
+  const maxLine = options.maxLineLength ?? 4000;
+  const lines = new LineIndex(text);
+
+  const whole = findPatternMatches(text, text.toLowerCase(), deadline);
+  let truncated = whole.timedOut;
+  const candidates: RankedMatch[] = [...whole.matches];
+  const anchorLines = [...whole.matches, ...whole.anchors]
+    .filter((a) => NEAR_ANCHORS.has(a.detector))
+    .map((a) => ({ line: lines.lineOf(a.start), value: text.slice(a.start, a.end) }));
+
+  const entries = kind === 'dotenv' ? dotenvEntries(text, maxLine) : sourceEntries(text, maxLine, kind === 'plain');
+  // Whole-line views catch URLs and connection strings that sit outside any named value.
+  for (const [start, end] of lineRanges(text)) {
+    if (end - start > maxLine) continue;
+    const line = text.slice(start, end);
+    if (line.includes('://') || (line.includes(';') && /(?:password|pwd)[ \t]*=/i.test(line))) {
+      entries.push({ start, end, location: kind === 'dotenv' ? 'dotenv' : 'source' });
+    }
+  }
+  for (let i = 0; i < entries.length; i++) {
+    if ((i & 63) === 0 && Date.now() > deadline) {
+      truncated = true;
+      break;
+    }
+    const entry = entries[i]!;
+    const value = text.slice(entry.start, entry.end);
+    const line = lines.lineOf(entry.start);
+    const context: SecretContext = { key: entry.key, location: entry.location };
+    const near = anchorLines.filter((a) => Math.abs(a.line - line) <= ANCHOR_LINES);
+    if (near.length > 0) context.siblings = near.map((a) => ({ value: a.value }));
+    // The provider rules already ran over the whole text (`whole`): only the structure is new here.
+    for (const m of collectValueCandidates(value, context, false)) {
+      candidates.push({ ...m, start: m.start + entry.start, end: m.end + entry.start });
+    }
+  }
+
+  // Prefer, among equal ranks and ranges, the candidate that knows its setting's name.
+  candidates.sort((a, b) => Number(b.key !== undefined) - Number(a.key !== undefined));
+  const kept = resolveOverlaps(candidates);
+  const matches = kept.map((m) => {
+    if (m.key === undefined) {
+      const holder = entries.find((e) => e.key !== undefined && e.start <= m.start && m.end <= e.end);
+      if (holder) m.key = holder.key;
+    }
+    const from = lines.position(m.start);
+    const to = lines.position(m.end);
+    return { ...stripRank(m), line: from.line, column: from.column, endLine: to.line, endColumn: to.column } as TextSecretMatch;
+  });
+  return { matches, truncated };
+}
+
+// ── .env files ────────────────────────────────────────────────────────────────────────────
+
+const DOTENV_LINE = /^[ \t]*(?:#[ \t]*)?(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]{0,200})[ \t]*=[ \t]*/;
+
+function dotenvEntries(text: string, maxLine: number): Entry[] {
+  const entries: Entry[] = [];
+  for (const [lineStart, lineEnd] of lineRanges(text)) {
+    if (lineEnd - lineStart > maxLine) continue;
+    const line = text.slice(lineStart, lineEnd);
+    const m = DOTENV_LINE.exec(line);
+    if (!m) continue;
+    const key = m[1]!;
+    let start = lineStart + m[0].length;
+    let end = lineEnd;
+    const quote = text[start];
+    if (quote === '"' || quote === "'" || quote === '`') {
+      const close = findClosingQuote(text, start + 1, quote, quote === '"' ? 20000 : lineEnd - start);
+      if (close < 0) continue;
+      start += 1;
+      end = close;
+    } else {
+      // Unquoted: an inline comment starts at whitespace + '#'.
+      const comment = /[ \t]#/.exec(line.slice(m[0].length));
+      if (comment) end = start + comment.index;
+      while (end > start && /\s/.test(text[end - 1]!)) end--;
+    }
+    if (end > start) entries.push({ key, start, end, location: 'dotenv' });
+  }
+  return entries;
+}
+
+/** Index of the closing quote (backslash escapes honoured for `"`), or -1 within `limit` chars. */
+function findClosingQuote(text: string, from: number, quote: string, limit: number): number {
+  const stop = Math.min(text.length, from + Math.max(0, limit));
+  for (let i = from; i < stop; i++) {
+    const ch = text[i];
+    if (ch === '\\' && quote !== "'") {
+      i++;
+      continue;
+    }
+    if (ch === quote) return i;
+    if (ch === '\n' && quote === '`') return -1;
+  }
+  return -1;
+}
+
+// ── Source code and plain text ────────────────────────────────────────────────────────────
+
+/**
+ * One string literal on a line: "…", '…' or `…`, escapes allowed, bounded length. An escaped
+ * quote never opens a literal, so a line of `\"\"\"…` is not tried from every quote.
+ */
+const STRING_LITERAL = /(?<!\\)"((?:[^"\\\r\n]|\\.){0,2000})"|(?<!\\)'((?:[^'\\\r\n]|\\.){0,2000})'|(?<!\\)`((?:[^`\\\r\n]|\\.){0,2000})`/g;
+/** `--token abc`, `--api-key=abc`: a flag with its value, in scripts, docs and arg arrays. */
+const FLAG_VALUE = /(?<![\w-])(--?[A-Za-z][\w-]{1,40})(?:=|[ \t]+)(["']?)([^\s"'`]{8,500})\2/g;
+/** Plain text only: `Authorization: Bearer …` header lines (HTTP files, docs, YAML). */
+const HEADER_LINE = /^[ \t]*(?:-[ \t]+)?["']?([A-Za-z][\w-]{1,60})["']?[ \t]*:[ \t]+(\S[^\r\n]{0,2000})$/;
+/** Plain text only: `KEY=value`, `key: value` with an unquoted value (shell, YAML, INI, TOML). */
+const UNQUOTED_ASSIGNMENT = /^[ \t]*(?:-[ \t]+)?(?:export[ \t]+|set[ \t]+)?([A-Za-z_][\w.-]{0,100})[ \t]*[:=][ \t]*([^\s"'`#;][^\s]{0,2000})[ \t]*(?:[#;].*)?$/;
+
+function sourceEntries(text: string, maxLine: number, plain: boolean): Entry[] {
+  const entries: Entry[] = [];
+  for (const [lineStart, lineEnd] of lineRanges(text)) {
+    if (lineEnd - lineStart > maxLine) continue;
+    const line = text.slice(lineStart, lineEnd);
+    if (line.includes('"') || line.includes("'") || line.includes('`')) {
+      STRING_LITERAL.lastIndex = 0;
+      for (let m = STRING_LITERAL.exec(line); m; m = STRING_LITERAL.exec(line)) {
+        const body = m[1] ?? m[2] ?? m[3] ?? '';
+        const start = lineStart + m.index + 1;
+        const key = keyBefore(line, m.index);
+        // An unnamed literal can still name itself: "Authorization: Bearer …", "--api-key=…".
+        if (key !== undefined || /^[A-Za-z][\w-]{1,60}[ \t]*:|^--?[A-Za-z]/.test(body)) {
+          entries.push({ key, start, end: start + body.length, location: key === undefined ? 'arg' : 'source' });
+        }
+      }
+    }
+    if (line.includes('-')) {
+      FLAG_VALUE.lastIndex = 0;
+      for (let m = FLAG_VALUE.exec(line); m; m = FLAG_VALUE.exec(line)) {
+        if (classifyName(m[1]) === 'none') continue;
+        const start = lineStart + m.index + m[0].length - m[3]!.length - m[2]!.length;
+        entries.push({ key: m[1], start, end: start + m[3]!.length, location: 'arg' });
+      }
+    }
+    if (plain) {
+      const m = UNQUOTED_ASSIGNMENT.exec(line);
+      if (m) {
+        const start = lineStart + m[0].indexOf(m[2]!, m[0].indexOf(m[1]!) + m[1]!.length);
+        // A trailing `,` or `;` is code punctuation in a README example, not part of the value.
+        const value = m[2]!.replace(/[,;]$/, '');
+        entries.push({ key: m[1], start, end: start + value.length, location: 'setting' });
+      } else {
+        const h = HEADER_LINE.exec(line);
+        if (h && !/^["'`]/.test(h[2]!) && classifyName(h[1]) !== 'none') {
+          const start = lineStart + h[0].length - h[2]!.length;
+          entries.push({ key: h[1], start, end: start + h[2]!.length, location: 'header' });
+        }
+      }
+    }
+  }
+  return entries;
+}
+
+const IDENT_CHAR = /[\w$.-]/;
+const TYPE_NAMES = new Set(['string', 'str', 'String', 'text', 'bytes', 'Secret', 'SecretStr', 'any']);
+
+/**
+ * The name a string literal is assigned to, read backwards from its opening quote:
+ * `name = "…"`, `name: "…"`, `name := "…"`, `"name": "…"`, `obj["name"] = "…"`,
+ * `name: str = "…"`, `getenv("NAME", "…")`, `process.env.NAME ?? "…"`, `os.getenv("NAME") or "…"`.
+ */
+export function keyBefore(line: string, quoteAt: number): string | undefined {
+  let i = quoteAt - 1;
+  // String prefixes: Python r/b/f/u, C# @/$.
+  for (let n = 0; n < 2 && i >= 0 && /[rRbBuUfF@$]/.test(line[i]!); n++) i--;
+  i = skipSpaces(line, i);
+  if (i < 0) return undefined;
+  const ch = line[i]!;
+  if (ch === ',') return callArgumentName(line, skipSpaces(line, i - 1));
+  if ((ch === '|' && line[i - 1] === '|') || (ch === '?' && line[i - 1] === '?')) {
+    return fallbackName(line, skipSpaces(line, i - 2));
+  }
+  if (ch === 'r' && line.slice(i - 1, i + 1) === 'or' && /\s/.test(line[i - 2] ?? ' ')) return fallbackName(line, skipSpaces(line, i - 2));
+  if (ch === '=') {
+    const before = line[i - 1];
+    if (before === '=' || before === '!' || before === '<' || before === '>') return undefined;
+    i = before === ':' || before === '?' || before === '|' || before === '+' ? i - 2 : i - 1;
+  } else if (ch === '>' && line[i - 1] === '=') {
+    i -= 2;
+  } else if (ch === ':') {
+    if (line[i - 1] === ':') return undefined;
+    i -= 1;
+  } else {
+    return undefined;
+  }
+  i = skipSpaces(line, i);
+  let name = nameEndingAt(line, i);
+  if (name === undefined) return undefined;
+  // `name: str = "…"` / `var name string = "…"`: step over the type.
+  if (TYPE_NAMES.has(name.text)) {
+    let j = skipSpaces(line, name.start - 1);
+    if (line[j] === ':') j = skipSpaces(line, j - 1);
+    const typed = nameEndingAt(line, j);
+    if (typed) name = typed;
+  }
+  return name.text;
+}
+
+function skipSpaces(line: string, i: number): number {
+  while (i >= 0 && (line[i] === ' ' || line[i] === '\t')) i--;
+  return i;
+}
+
+/** A quoted or bare name ending at `i`; bare dotted names give their last segment. */
+function nameEndingAt(line: string, i: number): { text: string; start: number } | undefined {
+  if (i < 0) return undefined;
+  if (line[i] === ']') i = skipSpaces(line, i - 1);
+  const q = line[i];
+  if (q === '"' || q === "'" || q === '`') {
+    const open = line.lastIndexOf(q, i - 1);
+    if (open < 0 || i - open > 200) return undefined;
+    const text = line.slice(open + 1, i);
+    return /^[\w$.\- ]{1,200}$/.test(text) ? { text, start: open } : undefined;
+  }
+  let j = i;
+  while (j >= 0 && i - j < 200 && IDENT_CHAR.test(line[j]!)) j--;
+  if (j === i) return undefined;
+  const full = line.slice(j + 1, i + 1);
+  const last = full.split('.').filter((s) => s.length > 0).pop();
+  return last && /^[A-Za-z_$]/.test(last) ? { text: last, start: j + 1 } : undefined;
+}
+
+/** `f("NAME", "…")`: the first argument names the second. */
+function callArgumentName(line: string, i: number): string | undefined {
+  const name = nameEndingAt(line, i);
+  if (!name || !/["'`]/.test(line[name.start] ?? '')) return undefined;
+  const before = skipSpaces(line, name.start - 1);
+  return line[before] === '(' ? name.text : undefined;
+}
+
+/** `process.env.NAME || "…"`, `os.getenv("NAME") or "…"`. */
+function fallbackName(line: string, i: number): string | undefined {
+  if (line[i] === ')') {
+    const inner = nameEndingAt(line, skipSpaces(line, i - 1));
+    return inner && /["'`]/.test(line[inner.start] ?? '') ? inner.text : undefined;
+  }
+  return nameEndingAt(line, i)?.text;
+}
+
+// ── Positions ─────────────────────────────────────────────────────────────────────────────
+
+/** [start, end) of every line, without its line break. */
+function* lineRanges(text: string): Generator<[number, number]> {
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const contentEnd = end > start && text[end - 1] === '\r' ? end - 1 : end;
+    yield [start, contentEnd];
+    if (end >= text.length) return;
+    start = end + 1;
+  }
+}
+
+/** Offset ↔ 1-based line/column. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  /** 1-based line of an offset. */
+  lineOf(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+
+  position(offset: number): { line: number; column: number; offset: number } {
+    const line = this.lineOf(offset);
+    return { line, column: offset - this.starts[line - 1]! + 1, offset };
+  }
+}
