@@ -6,6 +6,9 @@ import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { discover } from '../core/discovery/discover';
 import { discoveryToJson, discoveryToText } from '../core/report/discovery';
+import { scanToJson, scanToText } from '../core/report/findings';
+import { scanWorkspace, hasErrors, type ScanResult } from '../core/scan/scan';
+import { scanToSarif } from '../core/report/sarif';
 import { currentMachineEnv } from '../core/discovery/machineEnv';
 import { VERSION } from '../core/version';
 
@@ -49,6 +52,41 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       });
       io.stdout(opts.format === 'json' ? JSON.stringify(discoveryToJson(result), null, 2) + '\n' : discoveryToText(result));
       exitCode = EXIT_OK;
+    });
+
+  program
+    .command('scan')
+    .description('Report plaintext secrets (client configs, .env files, server source) and malformed configs')
+    .argument('[paths...]', 'folders to scan', ['.'])
+    .option('--user', "also scan this machine's user-level and managed client configs")
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
+    .option('--exclude <pattern...>', 'extra gitignore-style patterns to skip')
+    .option('--no-git', 'do not check whether secrets are tracked by or committed to git')
+    .option('--max-file-size <kb>', 'skip files larger than this (KB)', (v) => parsePositiveInt(v, '--max-file-size'), 1024)
+    .action(async (paths: string[], opts: { user?: boolean; format: 'text' | 'json' | 'sarif'; exclude?: string[]; git: boolean; maxFileSize: number }) => {
+      const results: ScanResult[] = [];
+      for (const [index, dir] of paths.entries()) {
+        results.push(
+          await scanWorkspace({
+            root: path.resolve(io.cwd, dir),
+            includeUser: opts.user === true && index === 0,
+            env: currentMachineEnv(io.env),
+            exclude: opts.exclude,
+            maxFileBytes: opts.maxFileSize * 1024,
+            git: opts.git ? {} : false,
+          }),
+        );
+      }
+      if (opts.format === 'json') {
+        const merged = results.map(scanToJson);
+        const one = merged.length === 1 ? merged[0]! : { findings: merged.flatMap((m) => m.findings), suppressed: merged.reduce((n, m) => n + m.suppressed, 0), problems: merged.flatMap((m) => m.problems) };
+        io.stdout(JSON.stringify(one, null, 2) + '\n');
+      } else if (opts.format === 'sarif') {
+        io.stdout(JSON.stringify(scanToSarif(results, { version: VERSION }), null, 2) + '\n');
+      } else {
+        io.stdout(results.map(scanToText).join('\n'));
+      }
+      exitCode = results.some((r) => hasErrors(r.findings)) ? EXIT_FINDINGS : EXIT_OK;
     });
 
   try {

@@ -141,6 +141,8 @@ export interface ServerProject {
   framework: ServerFramework;
   transports: Transport[];
   tools: ToolInfo[];
+  /** Absolute paths of the project's own source files (what later analyses read). */
+  sources: string[];
   problems: FileProblem[];
 }
 
@@ -149,6 +151,8 @@ export interface DiscoveryResult {
   root: string;
   servers: ServerProject[];
   configs: ClientConfig[];
+  /** `.env`, `.env.local`, ... files: where keys sit next to servers. */
+  envFiles: Array<{ path: string; gitignored: boolean }>;
   /** Files skipped or unreadable during the walk (too large, binary, loops...). */
   problems: FileProblem[];
 }

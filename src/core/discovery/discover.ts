@@ -38,15 +38,18 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryResul
   const walk = await walkTree(root, {
     exclude: options.exclude,
     // A gitignored client config still holds whatever keys are in it.
-    keepIgnored: (rel, isDirectory) => (isDirectory ? mayHoldWorkspaceConfig(rel) : matchWorkspaceConfig(rel) !== undefined),
+    keepIgnored: (rel, isDirectory) =>
+      isDirectory ? mayHoldWorkspaceConfig(rel) : matchWorkspaceConfig(rel) !== undefined || isEnvFile(rel),
   });
   const problems: FileProblem[] = [...walk.problems];
 
   const configFiles: Array<{ file: WalkedFile; candidate: ConfigCandidate }> = [];
   const projectFiles: string[] = [];
+  const envFiles: DiscoveryResult['envFiles'] = [];
   for (const file of walk.files) {
     const match = matchWorkspaceConfig(file.rel);
     if (match) configFiles.push({ file, candidate: { ...match, path: file.path } });
+    if (isEnvFile(file.rel)) envFiles.push({ path: file.path, gitignored: file.gitignored });
     if (!file.gitignored) projectFiles.push(file.path);
   }
 
@@ -71,8 +74,15 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryResul
     root,
     servers: projects.servers.sort((a, b) => a.root.localeCompare(b.root)),
     configs,
+    envFiles,
     problems,
   };
+}
+
+/** `.env`, `.env.local`, `.env.production`, `prod.env`: dotenv files. */
+export function isEnvFile(rel: string): boolean {
+  const name = rel.slice(rel.lastIndexOf('/') + 1);
+  return name === '.env' || name.startsWith('.env.') || (name.endsWith('.env') && name.length > 4 && !name.includes(' '));
 }
 
 /**

@@ -216,6 +216,7 @@ export async function analyzeProjectsDetailed(input: AnalyzeProjectsInput): Prom
         framework: seed.framework,
         transports: TRANSPORT_ORDER.filter((t) => transports.has(t)),
         tools: registrations.map(toolInfo),
+        sources: sourceFiles,
         problems: fileProblems,
       },
     });

@@ -12,8 +12,8 @@ export function redactSecret(secret: string): string {
   return secret.length < MIN_REDACTABLE_LENGTH ? '…' : redactValue(secret);
 }
 
-/** `Plaintext GitHub personal access token in GITHUB_TOKEN (ghp_…WXYZ)`. */
+/** `Plaintext GitHub personal access token in GITHUB_TOKEN (ghp_…WXYZ).` The remedy is added by the caller, which knows the git exposure. */
 export function secretMessage(match: Pick<SecretMatch, 'description' | 'key'>, secret: string): string {
   const where = match.key ? ` in ${match.key}` : '';
-  return `Plaintext ${match.description}${where} (${redactSecret(secret)}). Move it to the OS keychain, and rotate it if it was ever shared or committed.`;
+  return `Plaintext ${match.description}${where} (${redactSecret(secret)}).`;
 }

@@ -1,0 +1,183 @@
+/**
+ * `scan`: every finding in a workspace — plaintext secrets in client configs, dotenv files
+ * and server source; malformed configs — after suppressions and project settings, with git
+ * exposure of each secret. And the same for one open document, for live diagnostics.
+ */
+import * as path from 'node:path';
+import type { ClientConfig, DiscoveryResult, FileProblem, Finding, SourceRange } from '../model';
+import { discover } from '../discovery/discover';
+import { parseClientConfig, type ConfigCandidate, type DiscoveryEnv } from '../discovery/clients';
+import { RULES_BY_ID } from '../rules';
+import { applySuppressions } from '../suppress';
+import { readTextFile } from '../util/readText';
+import {
+  DEFAULT_PROJECT_SETTINGS,
+  PROJECT_SETTINGS_FILE,
+  parseProjectSettings,
+  type ProjectSettings,
+} from '../settings/projectSettings';
+import { REMEDY, findSecretsInConfig, findSecretsInText, findingFingerprint, type SecretHit } from './secretFindings';
+import { gitExposure, type GitExposureOptions } from './gitExposure';
+
+export interface ScanOptions {
+  root: string;
+  includeUser?: boolean;
+  env?: DiscoveryEnv;
+  exclude?: readonly string[];
+  maxFileBytes?: number;
+  /** Check whether secrets are tracked by / committed to git. Default: on. */
+  git?: false | GitExposureOptions;
+}
+
+export interface ScanResult {
+  root: string;
+  discovery: DiscoveryResult;
+  /** What stands, sorted by file and position. */
+  findings: Finding[];
+  /** What an `mcp-secure-ignore` comment with a reason silenced. */
+  suppressed: Finding[];
+  problems: FileProblem[];
+  settings: ProjectSettings;
+}
+
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+/** What kind of file a document is, for {@link scanDocument}. */
+export type DocumentKind =
+  | { type: 'config'; candidate: ConfigCandidate }
+  | { type: 'dotenv'; gitignored: boolean }
+  | { type: 'source' };
+
+export async function loadProjectSettings(root: string): Promise<{ settings: ProjectSettings; problems: FileProblem[] }> {
+  const file = path.join(root, PROJECT_SETTINGS_FILE);
+  const read = await readTextFile(file, 1024 * 1024);
+  if ('problem' in read) {
+    // A missing file is the common case and not worth a note.
+    return { settings: DEFAULT_PROJECT_SETTINGS, problems: /ENOENT/.test(read.problem.message) ? [] : [read.problem] };
+  }
+  return parseProjectSettings(read.text, file);
+}
+
+/** Malformed-config problems as MCPS301 findings. */
+export function configProblemFindings(config: ClientConfig, root: string): Finding[] {
+  return config.problems
+    .filter((p) => p.severity === 'error')
+    .map((problem, index) => {
+      const start = problem.range?.start ?? { line: 1, column: 1, offset: 0 };
+      const range: SourceRange = problem.range ?? { start, end: start };
+      return {
+        ruleId: 'MCPS301',
+        category: 'config',
+        severity: 'error',
+        file: config.path,
+        range,
+        message: `${problem.message} — this ${config.format.toUpperCase()} file cannot be read by its client`,
+        fingerprint: findingFingerprint('MCPS301', root, config.path, String(index), config.client),
+      } satisfies Finding;
+    });
+}
+
+/** Severity overrides from .mcp-secure.json; 'off' removes the finding. */
+function applySeverity(findings: readonly Finding[], settings: ProjectSettings): Finding[] {
+  const out: Finding[] = [];
+  for (const finding of findings) {
+    const override = settings.severity[finding.ruleId];
+    if (override === 'off') continue;
+    out.push(override ? { ...finding, severity: override } : finding);
+  }
+  return out;
+}
+
+/** Findings of one document's text (no file system, no git): what the editor shows as you type. */
+export function scanDocument(file: string, text: string, kind: DocumentKind, root: string, settings: ProjectSettings = DEFAULT_PROJECT_SETTINGS): { findings: Finding[]; suppressed: Finding[] } {
+  let raw: Finding[];
+  if (kind.type === 'config') {
+    const config = parseClientConfig(text, { ...kind.candidate, path: file });
+    raw = [...configProblemFindings(config, root), ...findSecretsInConfig(config, text, { root }).map((h) => h.finding)];
+  } else {
+    raw = findSecretsInText(file, text, kind.type, { root, gitignored: kind.type === 'dotenv' && kind.gitignored }).map((h) => h.finding);
+  }
+  const { kept, suppressed } = applySuppressions(raw, text);
+  return { findings: applySeverity(kept, settings), suppressed };
+}
+
+export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
+  const root = path.resolve(options.root);
+  const { settings, problems: settingsProblems } = await loadProjectSettings(root);
+  const discovery = await discover({
+    root,
+    includeUser: options.includeUser,
+    env: options.env,
+    exclude: [...(options.exclude ?? []), ...settings.ignore],
+    maxFileBytes: options.maxFileBytes,
+  });
+  const problems: FileProblem[] = [...settingsProblems];
+  const hits: SecretHit[] = [];
+  const findings: Finding[] = [];
+  const suppressed: Finding[] = [];
+
+  const collect = (text: string, fileHits: SecretHit[], other: Finding[] = []) => {
+    const result = applySuppressions([...other, ...fileHits.map((h) => h.finding)], text);
+    const kept = new Set(result.kept.map((f) => f.fingerprint + f.range.start.offset));
+    hits.push(...fileHits.filter((h) => kept.has(h.finding.fingerprint + h.finding.range.start.offset)));
+    findings.push(...result.kept);
+    suppressed.push(...result.suppressed);
+  };
+
+  const read = async (file: string, limit: number): Promise<string | undefined> => {
+    const result = await readTextFile(file, limit);
+    if ('problem' in result) {
+      problems.push(result.problem);
+      return undefined;
+    }
+    return result.text;
+  };
+
+  await Promise.all([
+    ...discovery.configs.map(async (config) => {
+      const text = await read(config.path, MAX_CONFIG_BYTES);
+      if (text !== undefined) collect(text, findSecretsInConfig(config, text, { root }), configProblemFindings(config, root));
+    }),
+    ...discovery.envFiles.map(async ({ path: file, gitignored }) => {
+      const text = await read(file, options.maxFileBytes ?? 1024 * 1024);
+      if (text !== undefined) collect(text, findSecretsInText(file, text, 'dotenv', { root, gitignored }));
+    }),
+    ...discovery.servers.flatMap((server) =>
+      server.sources.map(async (file) => {
+        const text = await read(file, options.maxFileBytes ?? 1024 * 1024);
+        if (text !== undefined) collect(text, findSecretsInText(file, text, 'source', { root }));
+      }),
+    ),
+  ]);
+
+  if (options.git !== false && hits.length > 0) {
+    const exposure = await gitExposure(root, hits.map((h) => h.secret), options.git || {});
+    if (exposure) {
+      for (const { finding, secret } of hits) {
+        if (!finding.secret) continue;
+        if (exposure.inHistory.has(secret)) {
+          finding.secret.gitExposure = 'history';
+          finding.message = finding.message.replace(REMEDY, ' It is in the git history, so moving it will not un-leak it: rotate it, then move the new one to the OS keychain.');
+        } else if (exposure.tracked.has(finding.file)) {
+          finding.secret.gitExposure = 'tracked';
+          finding.message = finding.message.replace(REMEDY, ' The file is tracked by git: move the key to the OS keychain before committing, and rotate it if it was ever pushed.');
+        }
+      }
+      if (exposure.note) problems.push({ file: root, severity: 'note', message: exposure.note });
+    }
+  }
+
+  const ordered = applySeverity(findings, settings).sort(
+    (a, b) => a.file.localeCompare(b.file) || a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId),
+  );
+  return { root, discovery, findings: ordered, suppressed, problems: [...problems, ...discovery.problems], settings };
+}
+
+/** The exit code contract: 1 when any finding is at error level. */
+export function hasErrors(findings: readonly Finding[]): boolean {
+  return findings.some((f) => f.severity === 'error');
+}
+
+export function ruleTitle(ruleId: string): string {
+  return RULES_BY_ID.get(ruleId)?.title ?? ruleId;
+}
