@@ -6,7 +6,8 @@
 // Needs what `npm run setup` installs (Debian packages, code-server under Node 24).
 // Ends with one line "N passed, N failed[, N skipped]".
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -57,12 +58,22 @@ if (only === 'unit') {
 const tap = join(results, 'node-test.tap');
 rmSync(tap, { force: true });
 console.log(`\n▶ Tests: ${files.length} files\n  ${files.map((f) => relative(root, f)).join('\n  ')}`);
-const run = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, MCP_SECURE_TEST_RESULTS: results } },
-);
+const nodeArgs = ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
+  '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files];
+// A real Secret Service for the keychain tests: a private D-Bus session with a fresh, unlocked
+// gnome-keyring (a new keyring folder each run, so a stale keyring can never be left locked).
+const keyringHome = mkdtempSync(join(tmpdir(), 'mcps-keyring-'));
+const inner = `echo -n mcp-secure-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "$0" "$@"`;
+const haveKeyring = spawnSync('sh', ['-c', 'command -v dbus-run-session && command -v gnome-keyring-daemon'], { stdio: 'ignore' }).status === 0;
+if (!haveKeyring) console.log('  (dbus-run-session or gnome-keyring-daemon missing: run `npm run setup`; keychain tests will fail)');
+const run = haveKeyring
+  ? spawnSync('dbus-run-session', ['--', 'sh', '-c', inner, process.execPath, ...nodeArgs], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, MCP_SECURE_TEST_RESULTS: results, XDG_DATA_HOME: keyringHome, MCP_SECURE_TEST_KEYRING: '1' },
+    })
+  : spawnSync(process.execPath, nodeArgs, { cwd: root, stdio: 'inherit', env: { ...process.env, MCP_SECURE_TEST_RESULTS: results } });
+rmSync(keyringHome, { recursive: true, force: true });
 
 const counts = { pass: 0, fail: 0, skipped: 0 };
 if (existsSync(tap)) {

@@ -100,6 +100,10 @@ export interface ClientConfig {
   client: ClientId;
   scope: ConfigScope;
   format: ConfigFormat;
+  /** The structural family it was read as (see ConfigShape in discovery/configParse.ts). */
+  shape: string;
+  /** Shared with non-MCP settings (only reported when it configures servers). */
+  shared: boolean;
   servers: ConfigServer[];
   problems: FileProblem[];
 }

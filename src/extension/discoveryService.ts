@@ -20,7 +20,7 @@ export interface DiscoverySnapshot {
 
 /** Files whose change can alter what discovery finds. */
 const WATCH_GLOB =
-  '**/{*.json,*.jsonc,*.toml,*.yaml,*.yml,*.ts,*.tsx,*.mts,*.cts,*.js,*.mjs,*.cjs,*.py,*.go,go.mod,requirements*.txt,setup.cfg,uv.lock,Pipfile,.gitignore,*.code-workspace}';
+  '**/{.env,.env.*,*.env,*.json,*.jsonc,*.toml,*.yaml,*.yml,*.ts,*.tsx,*.mts,*.cts,*.js,*.mjs,*.cjs,*.py,*.go,go.mod,requirements*.txt,setup.cfg,uv.lock,Pipfile,.gitignore,*.code-workspace}';
 const DEBOUNCE_MS = 400;
 
 export class DiscoveryService implements vscode.Disposable {

@@ -5,35 +5,56 @@
 import * as path from 'node:path';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import type { ClientConfig, ConfigServer, DiscoveryResult, FileProblem, ServerProject, SourceRange, ToolInfo } from '../core/model';
+import type { ClientConfig, ConfigServer, DiscoveryResult, FileProblem, Finding, ServerProject, SourceRange, ToolInfo } from '../core/model';
 import { clientLabel } from '../core/discovery/clients';
 import { redactUrl } from '../core/util/redact';
 import type { DiscoveryService, DiscoverySnapshot } from './discoveryService';
+import type { FindingsService } from './findingsService';
 
 export const OPEN_LOCATION_COMMAND = 'mcpSecure.openLocation';
 
+type GroupId = 'findings' | 'servers' | 'workspaceConfigs' | 'userConfigs';
+
 type Node =
-  | { kind: 'group'; id: 'servers' | 'workspaceConfigs' | 'userConfigs' }
+  | { kind: 'group'; id: GroupId }
+  | { kind: 'findingFile'; file: string; findings: readonly Finding[] }
+  | { kind: 'finding'; finding: Finding }
   | { kind: 'server'; folder: DiscoveryResult; server: ServerProject }
   | { kind: 'tool'; server: ServerProject; tool: ToolInfo }
   | { kind: 'config'; folder: DiscoveryResult | undefined; config: ClientConfig }
   | { kind: 'configServer'; config: ClientConfig; server: ConfigServer }
   | { kind: 'problem'; problem: FileProblem };
 
-const GROUP_LABELS = { servers: 'Servers', workspaceConfigs: 'Workspace configs', userConfigs: 'User configs' } as const;
+const GROUP_LABELS: Record<GroupId, string> = { findings: 'Findings', servers: 'Servers', workspaceConfigs: 'Workspace configs', userConfigs: 'User configs' };
+const SEVERITY_ICON: Record<Finding['severity'], vscode.ThemeIcon> = {
+  error: new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground')),
+  warning: new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')),
+  info: new vscode.ThemeIcon('info', new vscode.ThemeColor('problemsInfoIcon.foreground')),
+};
 
 export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscription: vscode.Disposable;
-  private readonly groups: Record<'servers' | 'workspaceConfigs' | 'userConfigs', Node> = {
+  private readonly subscriptions: vscode.Disposable[];
+  private readonly groups: Record<GroupId, Node> = {
+    findings: { kind: 'group', id: 'findings' },
     servers: { kind: 'group', id: 'servers' },
     workspaceConfigs: { kind: 'group', id: 'workspaceConfigs' },
     userConfigs: { kind: 'group', id: 'userConfigs' },
   };
 
-  constructor(private readonly service: DiscoveryService) {
-    this.subscription = service.onDidChange(() => this.changed.fire(undefined));
+  constructor(
+    private readonly service: DiscoveryService,
+    private readonly findingsService: FindingsService,
+  ) {
+    this.subscriptions = [
+      service.onDidChange(() => this.changed.fire(undefined)),
+      findingsService.onDidChange(() => this.changed.fire(undefined)),
+    ];
+  }
+
+  private findingFiles(): Array<[string, readonly Finding[]]> {
+    return [...this.findingsService.findings].filter(([, list]) => list.length > 0).sort(([a], [b]) => a.localeCompare(b));
   }
 
   private get snapshot(): DiscoverySnapshot | undefined {
@@ -46,10 +67,13 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     if (!node) {
       const isEmpty =
         snapshot.folders.every((f) => f.servers.length === 0 && f.configs.length === 0) && snapshot.userConfigs.length === 0;
-      return isEmpty ? [] : [this.groups.servers, this.groups.workspaceConfigs, this.groups.userConfigs];
+      return isEmpty ? [] : [this.groups.findings, this.groups.servers, this.groups.workspaceConfigs, this.groups.userConfigs];
     }
     switch (node.kind) {
+      case 'findingFile':
+        return node.findings.map((finding): Node => ({ kind: 'finding', finding }));
       case 'group':
+        if (node.id === 'findings') return this.findingFiles().map(([file, findings]): Node => ({ kind: 'findingFile', file, findings }));
         if (node.id === 'servers') return snapshot.folders.flatMap((folder) => folder.servers.map((server): Node => ({ kind: 'server', folder, server })));
         if (node.id === 'workspaceConfigs') return snapshot.folders.flatMap((folder) => folder.configs.map((config): Node => ({ kind: 'config', folder, config })));
         return snapshot.userConfigs.map((config): Node => ({ kind: 'config', folder: undefined, config }));
@@ -71,7 +95,9 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     switch (node.kind) {
       case 'group': {
         const count =
-          node.id === 'servers'
+          node.id === 'findings'
+            ? this.findingFiles().reduce((n, [, list]) => n + list.length, 0)
+            : node.id === 'servers'
             ? snapshot.folders.reduce((n, f) => n + f.servers.length, 0)
             : node.id === 'workspaceConfigs'
               ? snapshot.folders.reduce((n, f) => n + f.configs.length, 0)
@@ -79,8 +105,31 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
         const item = new vscode.TreeItem(GROUP_LABELS[node.id], count > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
         item.id = `group:${node.id}`;
         item.description = String(count);
-        item.iconPath = new vscode.ThemeIcon(node.id === 'servers' ? 'server-process' : node.id === 'userConfigs' ? 'account' : 'settings-gear');
+        item.iconPath = new vscode.ThemeIcon(
+          node.id === 'findings' ? 'shield' : node.id === 'servers' ? 'server-process' : node.id === 'userConfigs' ? 'account' : 'settings-gear',
+        );
         item.contextValue = `group.${node.id}`;
+        return item;
+      }
+      case 'findingFile': {
+        const item = new vscode.TreeItem(this.displayPath(node.file), vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `findingFile:${node.file}`;
+        item.description = String(node.findings.length);
+        item.resourceUri = vscode.Uri.file(node.file);
+        item.iconPath = vscode.ThemeIcon.File;
+        item.contextValue = 'findingFile';
+        return item;
+      }
+      case 'finding': {
+        const f = node.finding;
+        const label = f.secret ? `${f.secret.provider}${f.secret.key ? ` · ${f.secret.key}` : ''} (${f.secret.redacted})` : f.message;
+        const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+        item.id = `finding:${f.file}:${f.fingerprint}:${f.range.start.offset}`;
+        item.description = `${f.ruleId} · ${f.range.start.line}:${f.range.start.column}${f.secret?.gitExposure === 'history' ? ' · in git history' : ''}`;
+        item.tooltip = f.message;
+        item.iconPath = SEVERITY_ICON[f.severity];
+        item.command = openCommand(f.file, f.range);
+        item.contextValue = `finding.${f.category}`;
         return item;
       }
       case 'server': {
@@ -141,8 +190,15 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     }
   }
 
+  /** Relative to its workspace folder (prefixed when there are several), else with ~. */
+  private displayPath(file: string): string {
+    const folders = this.snapshot?.folders ?? [];
+    const folder = folders.find((f) => file.startsWith(f.root + path.sep));
+    return folder ? folderRelative(folder.root, file, folders.length > 1) : tildify(file);
+  }
+
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
 }

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { VERSION } from '../core/version';
 import { discoveryToJson } from '../core/report/discovery';
-import { ConfigDiagnostics } from './configDiagnostics';
+import { FindingsService } from './findingsService';
 import { DiscoveryService } from './discoveryService';
 import { DiscoveryTreeProvider, OPEN_LOCATION_COMMAND, openLocation } from './discoveryTree';
 import { discoverySettings } from './config';
@@ -26,7 +26,7 @@ const COMMANDS: Record<string, (ctx: Ctx, ...args: any[]) => unknown> = {
     const snapshot = ctx.discovery.snapshot ?? (await ctx.discovery.refresh());
     const report = {
       folders: snapshot.folders.map((folder) => ({ root: folder.root, ...discoveryToJson(folder) })),
-      userConfigs: discoveryToJson({ root: '/', servers: [], configs: snapshot.userConfigs, problems: snapshot.userProblems }).configs,
+      userConfigs: discoveryToJson({ root: '/', servers: [], configs: snapshot.userConfigs, envFiles: [], problems: snapshot.userProblems }).configs,
     };
     const document = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(report, null, 2) });
     await vscode.window.showTextDocument(document, { preview: false });
@@ -46,7 +46,8 @@ export function activate(context: vscode.ExtensionContext): void {
   log.info(`Settings: ${JSON.stringify(discoverySettings())}`);
 
   const discovery = new DiscoveryService(log);
-  const tree = new DiscoveryTreeProvider(discovery);
+  const findings = new FindingsService(discovery, log, context.extensionUri);
+  const tree = new DiscoveryTreeProvider(discovery, findings);
   const view = vscode.window.createTreeView('mcpSecure.discovery', { treeDataProvider: tree, showCollapseAll: true });
   const updateViewMessage = () => {
     view.message = vscode.workspace.isTrusted
@@ -56,9 +57,9 @@ export function activate(context: vscode.ExtensionContext): void {
   updateViewMessage();
   context.subscriptions.push(
     discovery,
+    findings,
     tree,
     view,
-    new ConfigDiagnostics(discovery, context.extensionUri),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       log.info('Workspace trust granted.');
       updateViewMessage();

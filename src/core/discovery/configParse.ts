@@ -173,6 +173,8 @@ export function parseClientConfig(text: string, candidate: ConfigCandidate): Cli
     client: candidate.client,
     scope: candidate.scope,
     format: candidate.format,
+    shape: candidate.shape,
+    shared: candidate.shared,
     servers,
     problems: reader.problems,
   };

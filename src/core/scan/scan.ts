@@ -42,6 +42,11 @@ export interface ScanResult {
 
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 
+/** The candidate a parsed config was read as: to re-parse its text as the user types. */
+export function candidateOf(config: ClientConfig): ConfigCandidate {
+  return { path: config.path, client: config.client, scope: config.scope, format: config.format, shape: config.shape as ConfigCandidate['shape'], shared: config.shared };
+}
+
 /** What kind of file a document is, for {@link scanDocument}. */
 export type DocumentKind =
   | { type: 'config'; candidate: ConfigCandidate }
@@ -111,15 +116,29 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
     exclude: [...(options.exclude ?? []), ...settings.ignore],
     maxFileBytes: options.maxFileBytes,
   });
-  const problems: FileProblem[] = [...settingsProblems];
+  const result = await scanDiscovered(discovery, settings, options);
+  result.problems.unshift(...settingsProblems);
+  return result;
+}
+
+/** The scan of what discovery found: the extension calls this with its discovery snapshot. */
+export async function scanDiscovered(
+  discovery: DiscoveryResult,
+  settings: ProjectSettings,
+  options: Pick<ScanOptions, 'maxFileBytes' | 'git'> = {},
+): Promise<ScanResult> {
+  const root = discovery.root;
+  const problems: FileProblem[] = [];
   const hits: SecretHit[] = [];
   const findings: Finding[] = [];
   const suppressed: Finding[] = [];
+  const maxFileBytes = options.maxFileBytes ?? 1024 * 1024;
 
   const collect = (text: string, fileHits: SecretHit[], other: Finding[] = []) => {
     const result = applySuppressions([...other, ...fileHits.map((h) => h.finding)], text);
-    const kept = new Set(result.kept.map((f) => f.fingerprint + f.range.start.offset));
-    hits.push(...fileHits.filter((h) => kept.has(h.finding.fingerprint + h.finding.range.start.offset)));
+    const kept = new Set(result.kept);
+    // applySuppressions may copy a finding to amend its message; match hits by identity or position.
+    hits.push(...fileHits.filter((h) => kept.has(h.finding) || result.kept.some((k) => k.fingerprint === h.finding.fingerprint && k.range.start.offset === h.finding.range.start.offset)));
     findings.push(...result.kept);
     suppressed.push(...result.suppressed);
   };
@@ -139,12 +158,12 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
       if (text !== undefined) collect(text, findSecretsInConfig(config, text, { root }), configProblemFindings(config, root));
     }),
     ...discovery.envFiles.map(async ({ path: file, gitignored }) => {
-      const text = await read(file, options.maxFileBytes ?? 1024 * 1024);
+      const text = await read(file, maxFileBytes);
       if (text !== undefined) collect(text, findSecretsInText(file, text, 'dotenv', { root, gitignored }));
     }),
     ...discovery.servers.flatMap((server) =>
       server.sources.map(async (file) => {
-        const text = await read(file, options.maxFileBytes ?? 1024 * 1024);
+        const text = await read(file, maxFileBytes);
         if (text !== undefined) collect(text, findSecretsInText(file, text, 'source', { root }));
       }),
     ),

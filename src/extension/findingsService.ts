@@ -1,0 +1,176 @@
+/**
+ * Findings as diagnostics. Two paths:
+ * - every discovery run scans what it found (client configs, .env files, server sources) from
+ *   disk, with git exposure when the workspace is trusted (git is a process);
+ * - an open document that is one of those files is re-scanned from its text as you type
+ *   (debounced), so diagnostics follow edits before they are saved.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Finding } from '../core/model';
+import { ruleDocPath } from '../core/rules';
+import { candidateOf, loadProjectSettings, scanDiscovered, scanDocument, type DocumentKind } from '../core/scan/scan';
+import { DEFAULT_PROJECT_SETTINGS, type ProjectSettings } from '../core/settings/projectSettings';
+import type { DiscoveryService, DiscoverySnapshot } from './discoveryService';
+import type { Log } from './log';
+
+interface TrackedFile {
+  kind: DocumentKind;
+  root: string;
+  settings: ProjectSettings;
+}
+
+const TYPING_DEBOUNCE_MS = 150;
+
+const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+
+export class FindingsService implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('mcp-secure');
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.collection, this.changed];
+  /** Files the last discovery found, and how to scan each. */
+  private tracked = new Map<string, TrackedFile>();
+  /** Current findings per file (from disk, or from the open document's text). */
+  private byFile = new Map<string, Finding[]>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private generation = 0;
+
+  constructor(
+    discovery: DiscoveryService,
+    private readonly log: Log,
+    private readonly extensionUri: vscode.Uri,
+  ) {
+    this.disposables.push(
+      discovery.onDidChange((snapshot) => void this.scanSnapshot(snapshot)),
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.contentChanges.length > 0) this.scheduleDocument(event.document);
+      }),
+      vscode.workspace.onDidOpenTextDocument((document) => this.scheduleDocument(document)),
+    );
+  }
+
+  /** All current findings, by absolute file path. */
+  get findings(): ReadonlyMap<string, readonly Finding[]> {
+    return this.byFile;
+  }
+
+  private async scanSnapshot(snapshot: DiscoverySnapshot): Promise<void> {
+    const generation = ++this.generation;
+    const started = Date.now();
+    const git = vscode.workspace.isTrusted ? {} : (false as const);
+    try {
+      const tracked = new Map<string, TrackedFile>();
+      const byFile = new Map<string, Finding[]>();
+      const scans = await Promise.all(
+        snapshot.folders.map(async (folder) => {
+          const { settings, problems } = await loadProjectSettings(folder.root);
+          for (const p of problems) this.log.warn(`${p.file}: ${p.message}`);
+          for (const config of folder.configs) tracked.set(config.path, { kind: { type: 'config', candidate: candidateOf(config) }, root: folder.root, settings });
+          for (const env of folder.envFiles) tracked.set(env.path, { kind: { type: 'dotenv', gitignored: env.gitignored }, root: folder.root, settings });
+          for (const server of folder.servers) for (const file of server.sources) tracked.set(file, { kind: { type: 'source' }, root: folder.root, settings });
+          return scanDiscovered(folder, settings, { git });
+        }),
+      );
+      const userRoot = path.parse(snapshot.userConfigs[0]?.path ?? '/').root;
+      const user = await scanDiscovered(
+        { root: userRoot, servers: [], configs: snapshot.userConfigs, envFiles: [], problems: [] },
+        DEFAULT_PROJECT_SETTINGS,
+        { git: false },
+      );
+      for (const config of snapshot.userConfigs) tracked.set(config.path, { kind: { type: 'config', candidate: candidateOf(config) }, root: userRoot, settings: DEFAULT_PROJECT_SETTINGS });
+      if (generation !== this.generation) return; // a newer snapshot is being scanned
+      for (const finding of [...scans.flatMap((s) => s.findings), ...user.findings]) {
+        const list = byFile.get(finding.file) ?? [];
+        list.push(finding);
+        byFile.set(finding.file, list);
+      }
+      this.tracked = tracked;
+      this.byFile = byFile;
+      // Open documents may hold unsaved edits: their text wins over the file on disk.
+      for (const document of vscode.workspace.textDocuments) {
+        if (document.isDirty && tracked.has(document.uri.fsPath)) this.scanDocumentNow(document);
+      }
+      this.publish();
+      const count = [...byFile.values()].reduce((n, l) => n + l.length, 0);
+      const suppressed = scans.reduce((n, s) => n + s.suppressed.length, 0);
+      this.log.info(`Scan: ${count} finding(s) in ${byFile.size} file(s)${suppressed ? `, ${suppressed} suppressed` : ''} in ${Date.now() - started} ms${git === false ? ' (git checks off: Restricted Mode)' : ''}`);
+    } catch (error) {
+      this.log.error('Scan failed', error);
+    }
+  }
+
+  private scheduleDocument(document: vscode.TextDocument): void {
+    const file = document.uri.fsPath;
+    if (document.uri.scheme !== 'file' || !this.tracked.has(file)) return;
+    const pending = this.timers.get(file);
+    if (pending) clearTimeout(pending);
+    this.timers.set(
+      file,
+      setTimeout(() => {
+        this.timers.delete(file);
+        this.scanDocumentNow(document);
+        this.publish(file);
+      }, TYPING_DEBOUNCE_MS),
+    );
+  }
+
+  private scanDocumentNow(document: vscode.TextDocument): void {
+    const file = document.uri.fsPath;
+    const tracked = this.tracked.get(file);
+    if (!tracked || document.isClosed) return;
+    const previous = this.byFile.get(file) ?? [];
+    const { findings } = scanDocument(file, document.getText(), tracked.kind, tracked.root, tracked.settings);
+    // Git exposure is known only from the last disk scan; keep it for the same secret.
+    for (const finding of findings) {
+      const before = previous.find((p) => p.fingerprint === finding.fingerprint);
+      if (before?.secret?.gitExposure && finding.secret) {
+        finding.secret.gitExposure = before.secret.gitExposure;
+        finding.message = before.message;
+      }
+    }
+    this.byFile.set(file, findings);
+  }
+
+  private publish(onlyFile?: string): void {
+    if (onlyFile) {
+      this.collection.set(vscode.Uri.file(onlyFile), (this.byFile.get(onlyFile) ?? []).map((f) => this.toDiagnostic(f)));
+    } else {
+      this.collection.clear();
+      for (const [file, findings] of this.byFile) {
+        this.collection.set(vscode.Uri.file(file), findings.map((f) => this.toDiagnostic(f)));
+      }
+    }
+    this.changed.fire();
+  }
+
+  private toDiagnostic(finding: Finding): vscode.Diagnostic {
+    const { start, end } = finding.range;
+    const diagnostic = new vscode.Diagnostic(
+      new vscode.Range(start.line - 1, start.column - 1, end.line - 1, end.column - 1),
+      finding.message,
+      SEVERITY[finding.severity],
+    );
+    diagnostic.source = 'MCP Secure';
+    diagnostic.code = { value: finding.ruleId, target: vscode.Uri.joinPath(this.extensionUri, ruleDocPath(finding.ruleId)) };
+    if (finding.related?.length) {
+      diagnostic.relatedInformation = finding.related.map(
+        (r) =>
+          new vscode.DiagnosticRelatedInformation(
+            new vscode.Location(vscode.Uri.file(r.file), new vscode.Range(r.range.start.line - 1, r.range.start.column - 1, r.range.end.line - 1, r.range.end.column - 1)),
+            r.message,
+          ),
+      );
+    }
+    return diagnostic;
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const d of this.disposables) d.dispose();
+  }
+}
