@@ -187,6 +187,8 @@ export interface Finding {
     /** Tracked by git / seen in history: moving it does not un-leak it. */
     gitExposure?: 'tracked' | 'history';
   };
+  /** Set on suppressed findings: the `mcp-secure-ignore` comment that silenced it. */
+  suppression?: { line: number; reason: string };
   /** Other places that explain the finding (the sensitive call, the missing check...). */
   related?: Array<{ file: string; range: SourceRange; message: string }>;
   /**

@@ -51,7 +51,7 @@ export function applySuppressions(findings: readonly Finding[], text: string): {
     if (!match) kept.push(finding);
     else if (match.reason.length === 0) {
       kept.push({ ...finding, message: `${finding.message} (the mcp-secure-ignore on line ${match.line} has no reason, so it does not apply)` });
-    } else suppressed.push(finding);
+    } else suppressed.push({ ...finding, suppression: { line: match.line, reason: match.reason } });
   }
   return { kept, suppressed };
 }
