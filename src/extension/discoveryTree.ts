@@ -10,22 +10,33 @@ import { clientLabel } from '../core/discovery/clients';
 import { redactUrl } from '../core/util/redact';
 import type { DiscoveryService, DiscoverySnapshot } from './discoveryService';
 import type { FindingsService } from './findingsService';
+import type { KeychainItem, KeychainService } from './keychainService';
+import type { KeyringReferenceSite } from '../core/keychain/references';
 
 export const OPEN_LOCATION_COMMAND = 'mcpSecure.openLocation';
 
-type GroupId = 'findings' | 'servers' | 'workspaceConfigs' | 'userConfigs';
+type GroupId = 'findings' | 'servers' | 'workspaceConfigs' | 'userConfigs' | 'keychain';
 
 type Node =
   | { kind: 'group'; id: GroupId }
   | { kind: 'findingFile'; file: string; findings: readonly Finding[] }
   | { kind: 'finding'; finding: Finding }
+  | { kind: 'keychainEntry'; item: KeychainItem }
+  | { kind: 'keychainReference'; site: KeyringReferenceSite }
+  | { kind: 'message'; text: string; detail?: string; icon: string }
   | { kind: 'server'; folder: DiscoveryResult; server: ServerProject }
   | { kind: 'tool'; server: ServerProject; tool: ToolInfo }
   | { kind: 'config'; folder: DiscoveryResult | undefined; config: ClientConfig }
   | { kind: 'configServer'; config: ClientConfig; server: ConfigServer }
   | { kind: 'problem'; problem: FileProblem };
 
-const GROUP_LABELS: Record<GroupId, string> = { findings: 'Findings', servers: 'Servers', workspaceConfigs: 'Workspace configs', userConfigs: 'User configs' };
+const GROUP_LABELS: Record<GroupId, string> = {
+  findings: 'Findings',
+  servers: 'Servers',
+  workspaceConfigs: 'Workspace configs',
+  userConfigs: 'User configs',
+  keychain: 'Keychain',
+};
 const SEVERITY_ICON: Record<Finding['severity'], vscode.ThemeIcon> = {
   error: new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground')),
   warning: new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')),
@@ -41,15 +52,18 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     servers: { kind: 'group', id: 'servers' },
     workspaceConfigs: { kind: 'group', id: 'workspaceConfigs' },
     userConfigs: { kind: 'group', id: 'userConfigs' },
+    keychain: { kind: 'group', id: 'keychain' },
   };
 
   constructor(
     private readonly service: DiscoveryService,
     private readonly findingsService: FindingsService,
+    private readonly keychainService: KeychainService,
   ) {
     this.subscriptions = [
       service.onDidChange(() => this.changed.fire(undefined)),
       findingsService.onDidChange(() => this.changed.fire(undefined)),
+      keychainService.onDidChange(() => this.changed.fire(this.groups.keychain)),
     ];
   }
 
@@ -67,13 +81,21 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     if (!node) {
       const isEmpty =
         snapshot.folders.every((f) => f.servers.length === 0 && f.configs.length === 0) && snapshot.userConfigs.length === 0;
-      return isEmpty ? [] : [this.groups.findings, this.groups.servers, this.groups.workspaceConfigs, this.groups.userConfigs];
+      return isEmpty ? [] : [this.groups.findings, this.groups.servers, this.groups.workspaceConfigs, this.groups.userConfigs, this.groups.keychain];
     }
     switch (node.kind) {
+      case 'keychainEntry':
+        return node.item.references.map((site): Node => ({ kind: 'keychainReference', site }));
       case 'findingFile':
         return node.findings.map((finding): Node => ({ kind: 'finding', finding }));
       case 'group':
         if (node.id === 'findings') return this.findingFiles().map(([file, findings]): Node => ({ kind: 'findingFile', file, findings }));
+        if (node.id === 'keychain') {
+          const { items, failure } = this.keychainService.state;
+          if (failure) return [{ kind: 'message', text: failure.reason, detail: failure.fix, icon: 'warning' }];
+          if (items.length === 0) return [{ kind: 'message', text: 'No entries stored by MCP Secure yet', icon: 'info' }];
+          return items.map((item): Node => ({ kind: 'keychainEntry', item }));
+        }
         if (node.id === 'servers') return snapshot.folders.flatMap((folder) => folder.servers.map((server): Node => ({ kind: 'server', folder, server })));
         if (node.id === 'workspaceConfigs') return snapshot.folders.flatMap((folder) => folder.configs.map((config): Node => ({ kind: 'config', folder, config })));
         return snapshot.userConfigs.map((config): Node => ({ kind: 'config', folder: undefined, config }));
@@ -94,6 +116,15 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     const multiRoot = snapshot.folders.length > 1;
     switch (node.kind) {
       case 'group': {
+        if (node.id === 'keychain') {
+          const { items } = this.keychainService.state;
+          const item = new vscode.TreeItem(GROUP_LABELS.keychain, vscode.TreeItemCollapsibleState.Collapsed);
+          item.id = 'group:keychain';
+          item.description = String(items.length);
+          item.iconPath = new vscode.ThemeIcon('key');
+          item.contextValue = 'group.keychain';
+          return item;
+        }
         const count =
           node.id === 'findings'
             ? this.findingFiles().reduce((n, [, list]) => n + list.length, 0)
@@ -130,6 +161,30 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
         item.iconPath = SEVERITY_ICON[f.severity];
         item.command = openCommand(f.file, f.range);
         item.contextValue = `finding.${f.category}`;
+        return item;
+      }
+      case 'keychainEntry': {
+        const { entry, references } = node.item;
+        const item = new vscode.TreeItem(entry.account, references.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        item.id = `keychain:${entry.service}/${entry.account}`;
+        item.description = `${entry.service === 'mcp-secure' ? '' : `${entry.service} · `}${references.length > 0 ? `${references.length} reference${references.length === 1 ? '' : 's'}` : 'not referenced'}`;
+        item.tooltip = `${entry.reference}\nThe value stays in the OS keychain; use Reveal to see it.`;
+        item.iconPath = new vscode.ThemeIcon('key');
+        item.contextValue = 'keychainEntry';
+        return item;
+      }
+      case 'keychainReference': {
+        const item = new vscode.TreeItem(`${node.site.server} · ${node.site.key}`, vscode.TreeItemCollapsibleState.None);
+        item.description = this.displayPath(node.site.file);
+        item.iconPath = new vscode.ThemeIcon('references');
+        item.command = openCommand(node.site.file, node.site.range);
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.tooltip = node.detail ? `${node.text}\n${node.detail}` : node.text;
+        item.description = node.detail;
+        item.iconPath = new vscode.ThemeIcon(node.icon);
         return item;
       }
       case 'server': {

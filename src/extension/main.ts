@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { VERSION } from '../core/version';
 import { discoveryToJson } from '../core/report/discovery';
 import { FindingsService } from './findingsService';
+import { KeychainService, type KeychainItem } from './keychainService';
 import { DiscoveryService } from './discoveryService';
 import { DiscoveryTreeProvider, OPEN_LOCATION_COMMAND, openLocation } from './discoveryTree';
 import { discoverySettings } from './config';
@@ -14,6 +15,24 @@ import { Log } from './log';
 interface Ctx {
   log: Log;
   discovery: DiscoveryService;
+  keychain: KeychainService;
+}
+
+/** Keychain commands receive the tree node; from the palette they ask which entry. */
+async function pickEntry(ctx: Ctx, node: { item?: KeychainItem } | undefined): Promise<KeychainItem | undefined> {
+  if (node?.item) return node.item;
+  await ctx.keychain.refresh();
+  const { items, failure } = ctx.keychain.state;
+  if (failure) throw failure;
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage('MCP Secure: the keychain holds no entries stored by MCP Secure.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    items.map((item) => ({ label: item.entry.account, description: `${item.references.length} reference(s)`, item })),
+    { title: 'MCP Secure: keychain entry' },
+  );
+  return picked?.item;
 }
 
 /** Command id → handler. Titles and categories live in package.json. */
@@ -22,6 +41,23 @@ const COMMANDS: Record<string, (ctx: Ctx, ...args: any[]) => unknown> = {
     await ctx.discovery.refresh();
   },
   'mcpSecure.showLog': (ctx) => ctx.log.show(),
+  'mcpSecure.keychain.refresh': (ctx) => ctx.keychain.refresh(),
+  'mcpSecure.keychain.reveal': async (ctx, node) => {
+    const item = await pickEntry(ctx, node);
+    if (item) await ctx.keychain.reveal(item);
+  },
+  'mcpSecure.keychain.rotate': async (ctx, node) => {
+    const item = await pickEntry(ctx, node);
+    if (item) await ctx.keychain.rotate(item);
+  },
+  'mcpSecure.keychain.delete': async (ctx, node) => {
+    const item = await pickEntry(ctx, node);
+    if (item) await ctx.keychain.delete(item);
+  },
+  'mcpSecure.keychain.restorePlaintext': async (ctx, node) => {
+    const item = await pickEntry(ctx, node);
+    if (item) await ctx.keychain.restorePlaintext(item);
+  },
   'mcpSecure.showDiscoveryReport': async (ctx) => {
     const snapshot = ctx.discovery.snapshot ?? (await ctx.discovery.refresh());
     const report = {
@@ -47,7 +83,8 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const discovery = new DiscoveryService(log);
   const findings = new FindingsService(discovery, log, context.extensionUri);
-  const tree = new DiscoveryTreeProvider(discovery, findings);
+  const keychain = new KeychainService(discovery, log);
+  const tree = new DiscoveryTreeProvider(discovery, findings, keychain);
   const view = vscode.window.createTreeView('mcpSecure.discovery', { treeDataProvider: tree, showCollapseAll: true });
   const updateViewMessage = () => {
     view.message = vscode.workspace.isTrusted
@@ -58,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     discovery,
     findings,
+    keychain,
     tree,
     view,
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
@@ -67,7 +105,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   void vscode.commands.executeCommand('setContext', 'mcpSecure.trusted', vscode.workspace.isTrusted);
 
-  const ctx: Ctx = { log, discovery };
+  const ctx: Ctx = { log, discovery, keychain };
   for (const [id, handler] of Object.entries(COMMANDS)) {
     context.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
