@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { ClientConfig, ConfigServer, DiscoveryResult, FileProblem, Finding, ServerProject, SourceRange, ToolInfo } from '../core/model';
 import { clientLabel } from '../core/discovery/clients';
 import { redactUrl } from '../core/util/redact';
+import { redactSecretsIn } from '../core/report/discovery';
 import type { DiscoveryService, DiscoverySnapshot } from './discoveryService';
 import type { FindingsService } from './findingsService';
 import type { KeychainItem, KeychainService } from './keychainService';
@@ -153,10 +154,10 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
       }
       case 'finding': {
         const f = node.finding;
-        const label = f.secret ? `${f.secret.provider}${f.secret.key ? ` · ${f.secret.key}` : ''} (${f.secret.redacted})` : f.message;
+        const label = f.secret ? `${f.secret.key ?? f.secret.location} (${f.secret.redacted})` : f.message;
         const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
         item.id = `finding:${f.file}:${f.fingerprint}:${f.range.start.offset}`;
-        item.description = `${f.ruleId} · ${f.range.start.line}:${f.range.start.column}${f.secret?.gitExposure === 'history' ? ' · in git history' : ''}`;
+        item.description = `${f.ruleId}${f.secret ? ` · ${f.secret.provider}` : ''} · ${f.range.start.line}:${f.range.start.column}${f.secret?.gitExposure === 'history' ? ' · in git history' : ''}`;
         item.tooltip = f.message;
         item.iconPath = SEVERITY_ICON[f.severity];
         item.command = openCommand(f.file, f.range);
@@ -227,7 +228,7 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
       case 'configServer': {
         const item = new vscode.TreeItem(node.server.name, vscode.TreeItemCollapsibleState.None);
         item.id = `configServer:${node.config.path}:${node.server.path.join('/')}`;
-        const target = node.server.command?.value ?? (node.server.url ? redactUrl(node.server.url.value) : '');
+        const target = node.server.command ? redactSecretsIn(node.server.command.value) : node.server.url ? redactSecretsIn(redactUrl(node.server.url.value), 'url') : '';
         item.description = `${node.server.transport}${target ? ` · ${target}` : ''}${node.server.disabled ? ' · disabled' : ''}`;
         item.iconPath = new vscode.ThemeIcon(node.server.transport === 'stdio' ? 'terminal' : 'globe');
         item.command = openCommand(node.config.path, node.server.nameRange);

@@ -166,7 +166,12 @@ export function parseClientConfig(text: string, candidate: ConfigCandidate): Cli
     }
   } catch (error) {
     // A bug here must not take discovery down; the message names the failure, never file content.
-    reader.problems.push({ file: candidate.path, severity: 'error', message: `Internal error while reading this config (${(error as Error)?.name ?? 'unknown'})` });
+    // The parsers recurse, so absurd nesting (`[[[[…` 100k deep) ends as a stack overflow.
+    const message =
+      error instanceof RangeError
+        ? 'Nested too deeply to read (the parser ran out of stack)'
+        : `Internal error while reading this config (${(error as Error)?.name ?? 'unknown'})`;
+    reader.problems.push({ file: candidate.path, severity: 'error', message });
   }
   return {
     path: candidate.path,

@@ -2,6 +2,7 @@
  * Discovery: one walk of a workspace folder, then every client config and every MCP server
  * project in it, plus (optionally) the user-level and managed client configs of this machine.
  */
+import { isUtf8 } from 'node:buffer';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ClientConfig, DiscoveryResult, FileProblem } from '../model';
@@ -40,6 +41,7 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryResul
     // A gitignored client config still holds whatever keys are in it.
     keepIgnored: (rel, isDirectory) =>
       isDirectory ? mayHoldWorkspaceConfig(rel) : matchWorkspaceConfig(rel) !== undefined || isEnvFile(rel),
+    wanted: (rel) => matchWorkspaceConfig(rel) !== undefined || isEnvFile(rel),
   });
   const problems: FileProblem[] = [...walk.problems];
 
@@ -59,6 +61,8 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryResul
       problems.push(result.problem);
       return undefined;
     }
+    const encoding = await utf8Problem(file, result.text);
+    if (encoding) problems.push(encoding);
     return result.text;
   };
 
@@ -108,6 +112,8 @@ async function readConfig(candidate: ConfigCandidate, problems: FileProblem[]): 
     problems.push(result.problem);
     return undefined;
   }
+  const encoding = await utf8Problem(candidate.path, result.text);
+  if (encoding) problems.push(encoding);
   const config = parseClientConfig(result.text, candidate);
   // Shared settings files only count when they actually configure MCP servers.
   if (candidate.shared && config.servers.length === 0 && config.problems.length === 0) return undefined;
@@ -129,6 +135,20 @@ export async function discoverUserConfigs(env: DiscoveryEnv): Promise<{ configs:
   const problems: FileProblem[] = [];
   const configs = (await readUserConfigs(env, problems)).filter((c): c is ClientConfig => c !== undefined);
   return { configs, problems };
+}
+
+/**
+ * A note when a file read as text was not valid UTF-8 (its invalid bytes became U+FFFD), so the
+ * user knows why odd characters show up and that a rewrite of the file would change them.
+ */
+export async function utf8Problem(file: string, text: string): Promise<FileProblem | undefined> {
+  if (!text.includes('\uFFFD')) return undefined;
+  try {
+    if (isUtf8(await fs.readFile(file))) return undefined;
+  } catch {
+    return undefined;
+  }
+  return { file, severity: 'note', message: 'Not valid UTF-8: invalid bytes were read as U+FFFD (\uFFFD)' };
 }
 
 async function listDir(dir: string): Promise<string[]> {

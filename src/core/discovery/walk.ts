@@ -4,11 +4,13 @@
  *
  * - Hard skips (never entered): VCS metadata, dependency folders, virtualenvs, caches and
  *   build output. These hold thousands of files and never a project of the user's own.
- * - `.gitignore` files are honoured at every level (nested files apply below their folder),
- *   plus extra gitignore-style patterns from settings.
- * - Ignored files can still be kept by the caller's `keepIgnored` predicate: a client config
+ * - `.gitignore` files are honoured at every level (nested files apply below their folder).
+ * - Gitignored files can still be kept by the caller's `keepIgnored` predicate: a client config
  *   such as `.vscode/mcp.json` is routinely gitignored, and a plaintext key in it is still a
  *   plaintext key on disk.
+ * - Extra gitignore-style patterns (`exclude`: CLI `--exclude`, the discovery.exclude setting,
+ *   `.mcp-secure.json` `ignore`) are the user saying "not this": they are hard skips that
+ *   `keepIgnored` cannot override.
  * - Symlinked folders are followed once by real path, so a loop ends with a note instead of
  *   a hang.
  */
@@ -27,13 +29,18 @@ export const SKIPPED_DIRS: ReadonlySet<string> = new Set([
 ]);
 
 export interface WalkOptions {
-  /** Extra gitignore-style patterns, relative to the root. */
+  /** Extra gitignore-style patterns, relative to the root: skipped outright (`keepIgnored` does not apply). */
   exclude?: readonly string[];
   /**
    * Called for gitignored entries (not hard-skipped ones). Return true to keep a file, or to
    * enter a folder in "keep-only" mode where only files this predicate accepts are collected.
    */
   keepIgnored?: (relPosixPath: string, isDirectory: boolean) => boolean;
+  /**
+   * Files the caller means to read (client configs, `.env`): when such a name is a FIFO, socket
+   * or device instead of a regular file, a note says it was skipped (reading a FIFO would hang).
+   */
+  wanted?: (relPosixPath: string) => boolean;
   /** Stop after this many files (a note says so). Default 200,000. */
   maxFiles?: number;
   /** Parallel directory reads. Default 32. */
@@ -45,7 +52,7 @@ export interface WalkedFile {
   path: string;
   /** Path relative to the root with `/` separators. */
   rel: string;
-  /** True when .gitignore (or an exclude pattern) covers it and `keepIgnored` kept it. */
+  /** True when .gitignore covers it and `keepIgnored` kept it. */
   gitignored: boolean;
 }
 
@@ -101,9 +108,7 @@ export async function walkTree(root: string, options: WalkOptions = {}): Promise
   visitedDirs.add(rootReal);
 
   const baseLayers: IgnoreLayer[] = [];
-  if (options.exclude && options.exclude.length > 0) {
-    baseLayers.push({ base: '', matcher: ignore().add([...options.exclude]) });
-  }
+  const excluded = options.exclude && options.exclude.length > 0 ? ignore().add([...options.exclude]) : undefined;
 
   const queue: DirTask[] = [{ abs: root, real: rootReal, rel: '', layers: baseLayers, keepOnly: false }];
   let truncated = false;
@@ -142,7 +147,7 @@ export async function walkTree(root: string, options: WalkOptions = {}): Promise
         }
       }
       if (isDir) {
-        if (SKIPPED_DIRS.has(entry.name)) continue;
+        if (SKIPPED_DIRS.has(entry.name) || excluded?.ignores(`${rel}/`)) continue;
         let keepOnly = task.keepOnly;
         if (isIgnored(layers, rel, true)) {
           if (!options.keepIgnored?.(rel, true)) continue;
@@ -168,9 +173,12 @@ export async function walkTree(root: string, options: WalkOptions = {}): Promise
           truncated = true;
           return;
         }
+        if (excluded?.ignores(rel)) continue;
         const ignored = task.keepOnly || isIgnored(layers, rel, false);
         if (ignored && !options.keepIgnored?.(rel, false)) continue;
         files.push({ path: abs, rel, gitignored: ignored });
+      } else if (options.wanted?.(rel) && !excluded?.ignores(rel)) {
+        problems.push({ file: abs, severity: 'note', message: 'Not a regular file (a FIFO, socket or device); skipped' });
       }
     }
   }

@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import type { ClientConfig, DiscoveryResult, FileProblem, ServerProject } from '../model';
 import { redactUrl } from '../util/redact';
+import { detectSecretsInValue, redactSecret } from '../secrets';
 import { clientLabel } from '../discovery/clients';
 
 export interface DiscoveryJson {
@@ -74,12 +75,23 @@ function configJson(root: string, config: ClientConfig): DiscoveryJson['configs'
     servers: config.servers.map((server) => ({
       name: server.name,
       transport: server.transport,
-      command: server.command?.value ?? null,
-      url: server.url ? redactUrl(server.url.value) : null,
+      command: server.command ? redactSecretsIn(server.command.value) : null,
+      url: server.url ? redactSecretsIn(redactUrl(server.url.value), 'url') : null,
       line: server.nameRange.start.line,
     })),
     problems: config.problems.map((p) => problemJson(root, p)),
   };
+}
+
+/**
+ * A command or URL with every secret the detector finds in it replaced by its redacted form
+ * (`GITHUB_TOKEN=ghp_… npx` is a command people really write).
+ */
+export function redactSecretsIn(value: string, location: 'arg' | 'url' = 'arg'): string {
+  const matches = detectSecretsInValue(value, { location }).sort((a, b) => b.start - a.start);
+  let out = value;
+  for (const match of matches) out = out.slice(0, match.start) + redactSecret(value.slice(match.start, match.end)) + out.slice(match.end);
+  return out;
 }
 
 export function discoveryToJson(result: DiscoveryResult): DiscoveryJson {

@@ -3,9 +3,10 @@
  * and server source; malformed configs — after suppressions and project settings, with git
  * exposure of each secret. And the same for one open document, for live diagnostics.
  */
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ClientConfig, DiscoveryResult, FileProblem, Finding, SourceRange } from '../model';
-import { discover } from '../discovery/discover';
+import { discover, utf8Problem } from '../discovery/discover';
 import { parseClientConfig, type ConfigCandidate, type DiscoveryEnv } from '../discovery/clients';
 import { RULES_BY_ID } from '../rules';
 import { applySuppressions } from '../suppress';
@@ -55,6 +56,12 @@ export type DocumentKind =
 
 export async function loadProjectSettings(root: string): Promise<{ settings: ProjectSettings; problems: FileProblem[] }> {
   const file = path.join(root, PROJECT_SETTINGS_FILE);
+  // Opening a FIFO for reading blocks until a writer comes: look before reading.
+  const stat = await fs.stat(file).catch(() => undefined);
+  if (!stat) return { settings: DEFAULT_PROJECT_SETTINGS, problems: [] };
+  if (!stat.isFile()) {
+    return { settings: DEFAULT_PROJECT_SETTINGS, problems: [{ file, severity: 'note', message: 'Not a regular file; skipped' }] };
+  }
   const read = await readTextFile(file, 1024 * 1024);
   if ('problem' in read) {
     // A missing file is the common case and not worth a note.
@@ -143,12 +150,15 @@ export async function scanDiscovered(
     suppressed.push(...result.suppressed);
   };
 
-  const read = async (file: string, limit: number): Promise<string | undefined> => {
+  const read = async (file: string, limit: number, checkEncoding = false): Promise<string | undefined> => {
     const result = await readTextFile(file, limit);
     if ('problem' in result) {
       problems.push(result.problem);
       return undefined;
     }
+    // Discovery already noted configs and sources that are not UTF-8; .env files are read here first.
+    const encoding = checkEncoding ? await utf8Problem(file, result.text) : undefined;
+    if (encoding) problems.push(encoding);
     return result.text;
   };
 
@@ -158,7 +168,7 @@ export async function scanDiscovered(
       if (text !== undefined) collect(text, findSecretsInConfig(config, text, { root }), configProblemFindings(config, root));
     }),
     ...discovery.envFiles.map(async ({ path: file, gitignored }) => {
-      const text = await read(file, maxFileBytes);
+      const text = await read(file, maxFileBytes, true);
       if (text !== undefined) collect(text, findSecretsInText(file, text, 'dotenv', { root, gitignored }));
     }),
     ...discovery.servers.flatMap((server) =>

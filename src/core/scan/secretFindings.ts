@@ -47,7 +47,9 @@ function secretFinding(
     range,
     message: secretMessage(match, secret) + REMEDY,
     secret: {
-      provider: match.provider,
+      // DESIGN.md's scan JSON contract: the provider's stable lowercase id ("github"), not its
+      // display name; the message already names the provider for people.
+      provider: match.providerId,
       redacted: redactSecret(secret),
       location,
       ...(match.key ? { key: match.key } : {}),
