@@ -144,7 +144,8 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
         return item;
       }
       case 'findingFile': {
-        const item = new vscode.TreeItem(this.displayPath(node.file), vscode.TreeItemCollapsibleState.Expanded);
+        // Collapsed: the per-file count is the overview; the Problems panel has the full list.
+        const item = new vscode.TreeItem(this.displayPath(node.file), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `findingFile:${node.file}`;
         item.description = String(node.findings.length);
         item.resourceUri = vscode.Uri.file(node.file);
