@@ -1,4 +1,4 @@
-// Bundles the extension, the CLI and the launcher with esbuild.
+// Bundles the extension, the CLI and the launcher (dist/launcher.js) with esbuild.
 //   node scripts/build.mjs               development build (sourcemaps)
 //   node scripts/build.mjs --production  minified, what `npm run package` ships
 //   node scripts/build.mjs --watch       rebuild on change
@@ -63,6 +63,9 @@ const entries = [
     outfile: join(dist, 'cli.js'),
     banner: { js: '#!/usr/bin/env node' },
   },
+  // The installed launcher (`mcp-secure launcher install` copies it to a stable path): only
+  // `run` and `keychain`, so an MCP server starts without loading the scanners.
+  { entryPoints: [join(root, 'src/cli/launcher.ts')], outfile: join(dist, 'launcher.js') },
 ];
 
 const problemMatcher = {
@@ -90,5 +93,5 @@ if (watch) {
   const started = Date.now();
   await Promise.all(entries.map((entry) => esbuild.build({ ...common, ...entry })));
   chmodSync(join(dist, 'cli.js'), 0o755);
-  console.log(`built dist/extension.js and dist/cli.js in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
+  console.log(`built dist/extension.js, dist/cli.js and dist/launcher.js in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
 }

@@ -9,6 +9,10 @@ import { discoveryToJson, discoveryToText } from '../core/report/discovery';
 import { scanToJson, scanToText } from '../core/report/findings';
 import { scanWorkspace, hasErrors, type ScanResult } from '../core/scan/scan';
 import { scanToSarif } from '../core/report/sarif';
+import { registerKeychainCommand } from './commands/keychain';
+import { registerMigrateCommand } from './commands/migrate';
+import { registerLauncherCommand, registerRunCommand } from './commands/run';
+import { findKeyringReferences } from '../core/keychain/references';
 import { currentMachineEnv } from '../core/discovery/machineEnv';
 import { VERSION } from '../core/version';
 
@@ -88,6 +92,22 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       exitCode = results.some((r) => hasErrors(r.findings)) ? EXIT_FINDINGS : EXIT_OK;
     });
+
+  const setExitCode = (code: number) => {
+    exitCode = code;
+  };
+  registerMigrateCommand(program, { ...io, isTTY: process.stdin.isTTY === true }, setExitCode);
+  registerRunCommand(program, io, setExitCode);
+  registerLauncherCommand(program, io, setExitCode);
+  registerKeychainCommand(program, io, setExitCode, {
+    // Before deleting an entry: which configs (this folder's and the user's) still use it?
+    findReferences: async (reference) => {
+      const found = await discover({ root: io.cwd, includeUser: true, env: currentMachineEnv(io.env) });
+      return findKeyringReferences(found.configs)
+        .filter((site) => `keyring://${site.service}/${site.account}` === reference)
+        .map((site) => `${site.file} (${site.server} · ${site.key})`);
+    },
+  });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
