@@ -52,7 +52,14 @@ test('a locked keyring: a KeychainError says it is locked and how to unlock', { 
   // A second private session whose login keyring exists but is never unlocked.
   const home = mkdtempSync(join(tmpdir(), 'mcps-locked-'));
   try {
-    const setup = `printf x | gnome-keyring-daemon --unlock --components=secrets >/dev/null; gnome-keyring-daemon --replace --components=secrets </dev/null >/dev/null 2>&1; sleep 0.5; exec "$0" "$@"`;
+    // Session 1 creates the login keyring with one password; session 2 "unlocks" it with
+    // another, which leaves it locked (what a user with a changed login password sees).
+    const create = spawnSync('dbus-run-session', ['--', 'sh', '-c', 'printf right | gnome-keyring-daemon --unlock --components=secrets >/dev/null'], {
+      env: { ...process.env, XDG_DATA_HOME: home },
+      timeout: 30_000,
+    });
+    assert.equal(create.status, 0);
+    const setup = `printf wrong | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec "$0" "$@"`;
     const script = `
       const { Keychain, loadKeytar } = require(${JSON.stringify(join(__dirname, '../../src/core/keychain/keychain.ts'))});
       new Keychain(loadKeytar(), { service: 'mcp-secure-locked-test', timeoutMs: 8000 }).setVerified('a/B', 'value-that-must-not-print')
