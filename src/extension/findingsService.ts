@@ -54,6 +54,12 @@ export class FindingsService implements vscode.Disposable {
     );
   }
 
+  /** How a discovered file is scanned (config candidate, dotenv, source), and its root. */
+  documentKind(file: string): { kind: DocumentKind; root: string } | undefined {
+    const tracked = this.tracked.get(file);
+    return tracked ? { kind: tracked.kind, root: tracked.root } : undefined;
+  }
+
   /** All current findings, by absolute file path. */
   get findings(): ReadonlyMap<string, readonly Finding[]> {
     return this.byFile;

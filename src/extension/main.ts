@@ -7,6 +7,8 @@ import { VERSION } from '../core/version';
 import { discoveryToJson } from '../core/report/discovery';
 import { FindingsService } from './findingsService';
 import { KeychainService, type KeychainItem } from './keychainService';
+import { MOVE_TO_KEYCHAIN, SUPPRESS_FINDING, SecretQuickFixes, moveToKeychain, suppressFinding, type MoveArgs } from './quickFixes';
+import type { FindingsService as Findings } from './findingsService';
 import { DiscoveryService } from './discoveryService';
 import { DiscoveryTreeProvider, OPEN_LOCATION_COMMAND, openLocation } from './discoveryTree';
 import { discoverySettings } from './config';
@@ -16,6 +18,8 @@ interface Ctx {
   log: Log;
   discovery: DiscoveryService;
   keychain: KeychainService;
+  findings: Findings;
+  extensionPath: string;
 }
 
 /** Keychain commands receive the tree node; from the palette they ask which entry. */
@@ -67,8 +71,20 @@ const COMMANDS: Record<string, (ctx: Ctx, ...args: any[]) => unknown> = {
     const document = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(report, null, 2) });
     await vscode.window.showTextDocument(document, { preview: false });
   },
+  [MOVE_TO_KEYCHAIN]: async (ctx, args?: MoveArgs) => {
+    const target = args ?? activeConfigArgs();
+    if (!target) throw new Error('open an MCP client config to move its secrets to the OS keychain.');
+    return moveToKeychain(target, ctx);
+  },
+  [SUPPRESS_FINDING]: (_ctx, uri: string, line: number, ruleId: string, prefix: string) => suppressFinding(uri, line, ruleId, prefix),
   [OPEN_LOCATION_COMMAND]: (_ctx, file: string, range?: Parameters<typeof openLocation>[1]) => openLocation(file, range),
 };
+
+/** From the palette: every secret of the config in the active editor. */
+function activeConfigArgs(): MoveArgs | undefined {
+  const document = vscode.window.activeTextEditor?.document;
+  return document ? { uri: document.uri.toString() } : undefined;
+}
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = new Log();
@@ -98,6 +114,7 @@ export function activate(context: vscode.ExtensionContext): void {
     keychain,
     tree,
     view,
+    vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new SecretQuickFixes(findings), SecretQuickFixes.metadata),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       log.info('Workspace trust granted.');
       updateViewMessage();
@@ -105,7 +122,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   void vscode.commands.executeCommand('setContext', 'mcpSecure.trusted', vscode.workspace.isTrusted);
 
-  const ctx: Ctx = { log, discovery, keychain };
+  const ctx: Ctx = { log, discovery, keychain, findings, extensionPath: context.extensionPath };
   for (const [id, handler] of Object.entries(COMMANDS)) {
     context.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
