@@ -27,7 +27,9 @@ const vscode = {
   TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
   MarkdownString: class { constructor(v) { this.value = v; } },
   RelativePattern: class { constructor(b, p) { this.base = b; this.pattern = p; } },
-  Range: class {}, Diagnostic: class {}, DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
+  Range: class {}, Diagnostic: class {},
+  CodeAction: class { constructor(title, kind) { this.title = title; this.kind = kind; } },
+  CodeActionKind: { QuickFix: { value: 'quickfix' } }, DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
   ProgressLocation: { Window: 10, Notification: 15 },
   window: {
     createOutputChannel: () => ({ info() {}, debug() {}, warn() {}, error() {}, show() {}, dispose() {} }),
@@ -43,7 +45,7 @@ const vscode = {
     onDidChangeTextDocument: event, onDidOpenTextDocument: event, textDocuments: [],
     getConfiguration: () => ({ get: (_k, d) => d }),
   },
-  languages: { createDiagnosticCollection: () => ({ clear() {}, set() {}, dispose() {} }) },
+  languages: { createDiagnosticCollection: () => ({ clear() {}, set() {}, dispose() {} }), registerCodeActionsProvider: () => disposable },
   commands: { registerCommand: () => disposable, executeCommand: async () => undefined },
 };
 const originalResolve = Module._resolveFilename;
