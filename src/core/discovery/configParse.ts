@@ -18,7 +18,8 @@ import type {
   NodePath,
   Transport,
 } from '../model';
-import { LineIndex, parsePositionedTree, type PNode, type PObject, type PProp, type TreeFormat } from '../parse/positionedTree';
+import { parsePositionedTree, type PNode, type PObject, type PProp, type TreeFormat } from '../parse/positionedTree';
+import { LineStarts as LineIndex } from '../util/positions';
 
 /** The structural family of a config file: where its servers are and how their fields are named. */
 export type ConfigShape =

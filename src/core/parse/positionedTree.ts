@@ -7,7 +7,6 @@
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError as JsonParseError } from 'jsonc-parser';
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { AST as TomlAst } from 'toml-eslint-parser' with { 'resolution-mode': 'import' };
-import type { Position, SourceRange } from '../model';
 
 type TomlModule = typeof import('toml-eslint-parser', { with: { 'resolution-mode': 'import' } });
 // toml-eslint-parser ships ES modules only; Node >= 20.19 require()s them and esbuild bundles them.
@@ -307,39 +306,3 @@ function shiftTree(tree: ParsedTree, by: number): ParsedTree {
   };
 }
 
-/**
- * Offsets to 1-based line/column. Line breaks are `\n`, `\r\n` and a lone `\r`, as in editors;
- * a leading BOM is not counted in line 1's columns (editors do not show it).
- */
-export class LineIndex {
-  private readonly starts: number[];
-
-  constructor(private readonly text: string) {
-    const starts = [text.charCodeAt(0) === 0xfeff ? 1 : 0];
-    for (let i = 0; i < text.length; i++) {
-      const ch = text.charCodeAt(i);
-      if (ch === 10 /* \n */) starts.push(i + 1);
-      else if (ch === 13 /* \r */) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      }
-    }
-    this.starts = starts;
-  }
-
-  position(offset: number): Position {
-    const clamped = Math.max(0, Math.min(offset, this.text.length));
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.starts[mid] <= clamped) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, column: Math.max(0, clamped - this.starts[low]) + 1, offset: clamped };
-  }
-
-  range(start: number, end: number): SourceRange {
-    return { start: this.position(start), end: this.position(end) };
-  }
-}

@@ -32,6 +32,23 @@ const ANY_KEYWORD = new RegExp(
   [...new Set(PATTERN_RULES.flatMap((r) => r.keywords))].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
 );
 
+const KEYWORDS = [...new Set(PATTERN_RULES.flatMap((r) => r.keywords))].sort((a, b) => b.length - a.length);
+/** Every keyword, longest first, as one global pattern: one pass finds which keywords occur. */
+const KEYWORD_SCAN = new RegExp(KEYWORDS.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+/** A keyword hit also proves every shorter keyword inside it (`sk-ant-api03` holds `sk-`). */
+const CONTAINED: ReadonlyMap<string, readonly string[]> = new Map(KEYWORDS.map((k) => [k, KEYWORDS.filter((other) => k.includes(other))]));
+
+/** The keywords present in `lower`, in one scan (instead of one `includes` per rule keyword). */
+function presentKeywords(lower: string): Set<string> {
+  const present = new Set<string>();
+  KEYWORD_SCAN.lastIndex = 0;
+  for (let m = KEYWORD_SCAN.exec(lower); m; m = KEYWORD_SCAN.exec(lower)) {
+    for (const k of CONTAINED.get(m[0]) ?? [m[0]]) present.add(k);
+    KEYWORD_SCAN.lastIndex = m.index + 1; // overlapping keywords starting later still count
+  }
+  return present;
+}
+
 function rankOf(rule: PatternRule, index: number): number {
   return rule.confidence === 'high' ? index : 100 + index;
 }
@@ -48,11 +65,12 @@ export function findPatternMatches(
   const matches: RankedMatch[] = [];
   const anchors: RankedMatch[] = [];
   if (!ANY_KEYWORD.test(lower)) return { matches, anchors, timedOut: false };
+  const present = presentKeywords(lower);
   const timed = deadline !== Infinity;
   for (let index = 0; index < PATTERN_RULES.length; index++) {
     if (timed && Date.now() > deadline) return { matches, anchors, timedOut: true };
     const rule = PATTERN_RULES[index]!;
-    if (!rule.keywords.some((k) => lower.includes(k))) continue;
+    if (!rule.keywords.some((k) => present.has(k))) continue;
     const re = rule.regex;
     re.lastIndex = 0;
     for (let m = re.exec(input); m; m = re.exec(input)) {

@@ -8,7 +8,20 @@
 export type NameClass = 'password' | 'secret' | 'none';
 
 /** `GITHUB_PERSONAL_ACCESS_TOKEN` → ['github','personal','access','token']; `exaApiKey` → ['exa','api','key']. */
+/** Names repeat across values and keystrokes; words are computed once per distinct name. */
+const WORDS = new Map<string, string[]>();
+
 export function nameWords(name: string): string[] {
+  let words = WORDS.get(name);
+  if (words === undefined) {
+    words = splitWords(name);
+    if (WORDS.size >= 5000) WORDS.clear();
+    WORDS.set(name, words);
+  }
+  return words;
+}
+
+function splitWords(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
@@ -73,8 +86,21 @@ const TRAILING_QUALIFIERS = /^(?:v?\d+|prod|production|dev|development|staging|s
  * `GITHUB_TOKEN`, `API_KEY_V2` are secrets; `ACQUIRE_TOKEN_START`, `PASSWORD_REQUIRED`,
  * `*_KEY_ID`, `*_TOKEN_URL`, `PUBLIC_KEY`, `SSH_KEY_PATH` are not.
  */
+/** classifyName is called for every value of every scan, mostly with the same few names. */
+const CLASSIFIED = new Map<string, NameClass>();
+const CLASSIFIED_LIMIT = 5000;
+
 export function classifyName(name: string | undefined): NameClass {
   if (!name) return 'none';
+  const known = CLASSIFIED.get(name);
+  if (known !== undefined) return known;
+  const result = classifyNameUncached(name);
+  if (CLASSIFIED.size >= CLASSIFIED_LIMIT) CLASSIFIED.clear();
+  CLASSIFIED.set(name, result);
+  return result;
+}
+
+function classifyNameUncached(name: string): NameClass {
   const all = nameWords(name);
   let n = all.length;
   while (n > 1 && TRAILING_QUALIFIERS.test(all[n - 1]!)) n--;

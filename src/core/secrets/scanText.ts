@@ -7,6 +7,7 @@
  * Cost: the provider rules run once over the whole text behind a keyword prefilter; the
  * structural pass is per line and skips lines longer than `maxLineLength`.
  */
+import { LineStarts } from '../util/positions';
 import { collectValueCandidates, findPatternMatches, resolveOverlaps, stripRank, type RankedMatch } from './detect';
 import { classifyName } from './names';
 import { CONTEXT_RULES } from './providers';
@@ -48,7 +49,7 @@ export function scanTextForSecrets(text: string, kind: TextKind, options: ScanTe
 export function scanTextForSecretsDetailed(text: string, kind: TextKind, options: ScanTextOptions = {}): ScanTextResult {
   const deadline = Date.now() + (options.timeBudgetMs ?? 5000);
   const maxLine = options.maxLineLength ?? 4000;
-  const lines = new LineIndex(text);
+  const lines = new LineStarts(text);
 
   const whole = findPatternMatches(text, text.toLowerCase(), deadline);
   let truncated = whole.timedOut;
@@ -303,28 +304,3 @@ function* lineRanges(text: string): Generator<[number, number]> {
   }
 }
 
-/** Offset ↔ 1-based line/column. */
-export class LineIndex {
-  private readonly starts: number[] = [0];
-
-  constructor(text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-  }
-
-  /** 1-based line of an offset. */
-  lineOf(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  }
-
-  position(offset: number): { line: number; column: number; offset: number } {
-    const line = this.lineOf(offset);
-    return { line, column: offset - this.starts[line - 1]! + 1, offset };
-  }
-}

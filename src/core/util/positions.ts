@@ -1,11 +1,21 @@
 /** Offsets ↔ 1-based line/column positions over a text. */
 import type { Position, SourceRange } from '../model';
 
-/** Line start offsets of a text, for repeated lookups. */
+/**
+ * Line start offsets of a text, for repeated lookups. Line breaks are `\n`, `\r\n` and a lone
+ * `\r`, as in editors; a leading BOM is not counted in line 1's columns (editors do not show it).
+ * The one line index of the project: config parsing, secret scanning and reports share it.
+ */
 export class LineStarts {
-  private readonly starts: number[] = [0];
+  private readonly starts: number[];
 
   constructor(readonly text: string) {
+    this.starts = [text.charCodeAt(0) === 0xfeff ? 1 : 0];
+    if (!text.includes('\r')) {
+      // The common case, done with indexOf (native) rather than a loop over every character.
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+      return;
+    }
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
       if (ch === 10) this.starts.push(i + 1);
@@ -17,7 +27,8 @@ export class LineStarts {
     return this.starts.length;
   }
 
-  position(offset: number): Position {
+  /** 1-based line of an offset. */
+  lineOf(offset: number): number {
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {
@@ -25,7 +36,13 @@ export class LineStarts {
       if (this.starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - this.starts[lo]! + 1, offset };
+    return lo + 1;
+  }
+
+  position(offset: number): Position {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    const line = this.lineOf(clamped);
+    return { line, column: Math.max(0, clamped - this.starts[line - 1]!) + 1, offset: clamped };
   }
 
   range(start: number, end: number): SourceRange {
