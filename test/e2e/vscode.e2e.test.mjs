@@ -383,6 +383,27 @@ describe('MCP Secure in a real VS Code (code-server + Chromium)', { timeout: 240
     );
 
     it(
+      "never writes a secret's value to its log",
+      { timeout: 30_000 },
+      s.step('log', async () => {
+        // The values themselves, sliced from the files at the ranges the scan reports.
+        const scan = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'scan', WORKSPACE, '--format', 'json', '--no-git'], { encoding: 'utf8' });
+        const values = JSON.parse(scan.stdout).findings.map((f) => {
+          const lines = fs.readFileSync(path.join(WORKSPACE, f.file), 'utf8').split(/\r?\n/);
+          return f.line === f.endLine ? lines[f.line - 1].slice(f.column - 1, f.endColumn - 1) : '';
+        }).filter((v) => v.length >= 8);
+        assert.ok(values.length >= 15, `expected the demo's secrets, got ${values.length}`);
+        await runCommand(s.page, 'MCP Secure: Refresh Discovery');
+        const logs = findExtensionLogs(s.profile).mcpSecure;
+        assert.ok(logs.length > 0, 'the MCP Secure log file exists');
+        const text = logs.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+        assert.match(text, /Scan: \d+ finding/, 'the log records the scan');
+        const leaked = values.filter((v) => text.includes(v) || text.includes(v.slice(4, 12)));
+        assert.equal(leaked.length, 0, `${leaked.length} secret value(s) (or 8-char pieces) appear in the extension log`);
+      }),
+    );
+
+    it(
       'lists its commands in the command palette',
       { timeout: 30_000 },
       s.step('palette', async () => {
