@@ -75,11 +75,36 @@ export interface SecretHit {
   secret: string;
 }
 
+/**
+ * Detection results per value and context. While the user types in a large config, almost
+ * every value is unchanged between two scans; only the edited one is detected again. The
+ * outer key is the block's siblings (pair rules look at them), the inner one the value.
+ */
+const DETECTED = new Map<string, Map<string, readonly SecretMatch[]>>();
+let detectedCount = 0;
+const DETECTED_LIMIT = 20_000;
+
+function detectCached(value: string, context: SecretContext, siblingsKey: string): readonly SecretMatch[] {
+  let block = DETECTED.get(siblingsKey);
+  const key = `${context.location}\u0000${context.key ?? ''}\u0000${context.previousArg ?? ''}\u0000${value}`;
+  const known = block?.get(key);
+  if (known) return known;
+  const matches = detectSecretsInValue(value, context);
+  if (detectedCount >= DETECTED_LIMIT) {
+    DETECTED.clear();
+    detectedCount = 0;
+  }
+  if (!block) DETECTED.set(siblingsKey, (block = new Map()));
+  block.set(key, matches);
+  detectedCount++;
+  return matches;
+}
+
 export function findSecretsInConfig(config: ClientConfig, text: string, context: FindingContext): SecretHit[] {
   const lines = new LineStarts(text);
   const findings: SecretHit[] = [];
-  const report = (value: string, literal: SourceRange, secretContext: SecretContext, locator: string) => {
-    for (const match of detectSecretsInValue(value, secretContext)) {
+  const report = (value: string, literal: SourceRange, secretContext: SecretContext, locator: string, siblingsKey = '') => {
+    for (const match of detectCached(value, secretContext, siblingsKey)) {
       const secret = value.slice(match.start, match.end);
       const finding = secretFinding(
         match,
@@ -94,8 +119,9 @@ export function findSecretsInConfig(config: ClientConfig, text: string, context:
   };
   const entries = (list: readonly LocatedEntry[], location: 'env' | 'header', base: string) => {
     const siblings = list.filter((e) => e.isString).map((e) => ({ key: e.key, value: e.value }));
+    const siblingsKey = siblings.map((e) => `${e.key}=${e.value}`).join('\u0000');
     for (const entry of list) {
-      if (entry.isString) report(entry.value, entry.range, { key: entry.key, location, siblings }, `${base}/${entry.key}`);
+      if (entry.isString) report(entry.value, entry.range, { key: entry.key, location, siblings }, `${base}/${entry.key}`, siblingsKey);
     }
   };
   for (const server of config.servers) {
