@@ -13,6 +13,7 @@ import { installLauncher } from '../core/launcher/install';
 import { launcherPath } from '../core/launcher/paths';
 import { applyEdits, planMigration, storePlanSecrets, verifyMigratedText, type MigrationStrategy } from '../core/migrate';
 import type { FindingsService } from './findingsService';
+import type { DocumentKind } from '../core/scan/scan';
 import type { KeychainService } from './keychainService';
 import type { Log } from './log';
 
@@ -28,12 +29,21 @@ export interface MoveArgs {
 
 const SECRET_RULE = /^MCPS1\d\d$/;
 
-/** Formats whose syntax has line comments, so a suppression comment can be inserted. */
-function commentPrefix(document: vscode.TextDocument): string | undefined {
+const CONFIG_COMMENT: Record<string, string | undefined> = { jsonc: '//', toml: '#', yaml: '#', json: undefined };
+
+/**
+ * The line-comment syntax of a file, if it has one, so a suppression comment can be inserted.
+ * Decided by what the file's client reads (the engine's format), not by VS Code's language
+ * mode: VS Code shows every mcp.json as "JSON with Comments", yet Cursor's, Roo's and others'
+ * are strict JSON, where a comment would break the client.
+ */
+function commentPrefix(document: vscode.TextDocument, kind: DocumentKind): string | undefined {
+  if (kind.type === 'config') return CONFIG_COMMENT[kind.candidate.format];
+  if (kind.type === 'dotenv') return '#';
   const name = path.basename(document.fileName);
-  if (/\.(toml|ya?ml|py)$/.test(name) || name === '.env' || name.startsWith('.env.') || name.endsWith('.env')) return '#';
-  if (/\.(ts|tsx|mts|cts|js|mjs|cjs|jsx|go)$/.test(name) || document.languageId === 'jsonc') return '//';
-  return undefined; // strict JSON (e.g. .mcp.json, claude_desktop_config.json) has no comments
+  if (/\.py$/.test(name)) return '#';
+  if (/\.(ts|tsx|mts|cts|js|mjs|cjs|jsx|go)$/.test(name)) return '//';
+  return undefined;
 }
 
 function ruleOf(diagnostic: vscode.Diagnostic): string | undefined {
@@ -68,7 +78,7 @@ export class SecretQuickFixes implements vscode.CodeActionProvider {
           actions.push(input);
         }
       }
-      const prefix = commentPrefix(document);
+      const prefix = commentPrefix(document, kind.kind);
       if (prefix) {
         const suppress = new vscode.CodeAction(`Suppress ${ruleOf(diagnostic)} with a reason…`, vscode.CodeActionKind.QuickFix);
         suppress.diagnostics = [diagnostic];

@@ -56,7 +56,7 @@ export async function waitFor(fn, { timeout = 10_000, interval = 100, message = 
       lastErr = e;
     }
     if (Date.now() > deadline) {
-      const msg = typeof message === 'function' ? message(last, lastErr) : message;
+      const msg = typeof message === 'function' ? await message(last, lastErr) : message;
       throw new Error(`Timed out after ${timeout} ms waiting for ${msg}${lastErr ? ` (last error: ${lastErr.message})` : ''}`);
     }
     await new Promise((r) => setTimeout(r, interval));
@@ -341,4 +341,270 @@ export async function widenSidebar(page, width = 480) {
   await page.mouse.move(box.x + width, sash.y, { steps: 5 });
   await page.mouse.up();
   await page.mouse.move(box.x + width + 400, sash.y); // away from the sash (no hover highlight)
+}
+
+// ---------------------------------------------------------------------------------------
+// Editors: open a file, read what the editor shows, move the cursor, quick fixes
+// (used by secrets.e2e.test.mjs). The text is read from the rendered lines, so the viewport
+// must be tall enough for the whole file (the helpers check that no line is missing).
+// ---------------------------------------------------------------------------------------
+
+const ACTIVE_EDITOR = '.part.editor .editor-group-container.active .editor-instance .monaco-editor';
+
+/** Whether keyboard focus is in the active text editor. */
+export async function editorHasFocus(page) {
+  return page.evaluate((sel) => {
+    const ed = document.querySelector(sel);
+    return !!ed && ed.contains(document.activeElement);
+  }, ACTIVE_EDITOR);
+}
+
+/**
+ * What the active editor shows: { title, dirty, lines: [{ line, text }], text, complete,
+ * markers: [{ line, severity }], cursor } where text is the lines joined with "\n" (the
+ * document's text when complete, i.e. lines 1..N are all rendered), markers are the squiggles
+ * (diagnostics) by line, and cursor is the status bar's "Ln X, Col Y".
+ */
+export async function editorSnapshot(page) {
+  return page.evaluate((sel) => {
+    const ed = document.querySelector(sel);
+    if (!ed) return null;
+    // Rendered rows are absolutely positioned; the margin says which line sits at which top.
+    const lineAt = new Map();
+    for (const d of ed.querySelectorAll('.margin-view-overlays > div')) {
+      const n = d.querySelector('.line-numbers');
+      if (n && /^\d+$/.test(n.textContent.trim())) lineAt.set(d.style.top, Number(n.textContent.trim()));
+    }
+    const lines = [...ed.querySelectorAll('.view-lines > .view-line')]
+      .map((l) => ({ line: lineAt.get(l.style.top), text: l.textContent.replace(/\u00a0/g, ' ') }))
+      .filter((l) => l.line !== undefined)
+      .sort((a, b) => a.line - b.line);
+    const complete = lines.length > 0 && lines.every((l, i) => l.line === i + 1);
+    const markers = [];
+    for (const s of ed.querySelectorAll('.view-overlays > div > [class*="squiggly-"]')) {
+      const line = lineAt.get(s.parentElement.style.top);
+      const severity = /squiggly-error/.test(s.className) ? 'error' : /squiggly-warning/.test(s.className) ? 'warning' : /squiggly-info/.test(s.className) ? 'info' : 'hint';
+      if (line !== undefined) markers.push({ line, severity });
+    }
+    markers.sort((a, b) => a.line - b.line);
+    const group = ed.closest('.editor-group-container');
+    const tab = group?.querySelector('.tabs-container .tab.active');
+    return {
+      title: tab?.getAttribute('aria-label') ?? '',
+      dirty: !!tab?.classList.contains('dirty'),
+      lines,
+      text: lines.map((l) => l.text).join('\n'),
+      complete,
+      markers,
+      cursor: document.querySelector('[id="status.editor.selection"]')?.textContent?.trim() ?? '',
+    };
+  }, ACTIVE_EDITOR);
+}
+
+/** Scrolls the active editor to its first line (mouse wheel; the cursor does not move). */
+export async function scrollEditorToTop(page) {
+  const box = await page.locator(ACTIVE_EDITOR).first().boundingBox();
+  if (!box) return;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, -100_000);
+}
+
+/**
+ * editorSnapshot, scrolled so the whole document is rendered: when the first lines are
+ * scrolled out of view, scrolls to the top and reads again.
+ */
+export async function readEditor(page) {
+  let snap = await editorSnapshot(page);
+  if (snap && !snap.complete && snap.lines.length > 0 && snap.lines[0].line > 1) {
+    await scrollEditorToTop(page);
+    await page.waitForTimeout(50);
+    snap = await editorSnapshot(page);
+  }
+  return snap;
+}
+
+/**
+ * Opens a workspace file by its relative path with Quick Open (Ctrl+P) and waits until the
+ * active editor shows it completely. Returns the editor snapshot.
+ */
+export async function openFileQuickOpen(page, relPath, { timeout = 20_000 } = {}) {
+  await closeQuickInput(page);
+  await page.keyboard.press('Control+P');
+  await quickInputBox(page).waitFor({ state: 'visible', timeout });
+  await quickInputBox(page).fill(relPath);
+  const base = path.posix.basename(relPath);
+  const dir = path.posix.dirname(relPath);
+  // A file result reads "<name> <folder>, file results" (the folder is omitted at the root).
+  const want = dir === '.' ? new RegExp(`^${escapeRe(base)}(,|$)`) : new RegExp(`^${escapeRe(base)} ${escapeRe(dir)}(,|$)`);
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name') });
+  await waitFor(
+    async () => {
+      const labels = await row.evaluateAll((rs) => rs.map((r) => r.getAttribute('aria-label') ?? ''));
+      return labels.some((l) => want.test(l));
+    },
+    { timeout, message: async () => `Quick Open to list ${relPath}; it shows ${JSON.stringify(await row.evaluateAll((rs) => rs.map((r) => r.getAttribute('aria-label'))).catch(() => []))}` },
+  );
+  const labels = await row.evaluateAll((rs) => rs.map((r) => r.getAttribute('aria-label') ?? ''));
+  await row.nth(labels.findIndex((l) => want.test(l))).click({ timeout });
+  await quickInput(page).waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+  return waitFor(
+    async () => {
+      const snap = await readEditor(page);
+      const crumbs = await page
+        .$$eval('.part.editor .editor-group-container.active .breadcrumbs-control .monaco-breadcrumb-item', (els) => els.map((e) => e.textContent.trim()))
+        .catch(() => []);
+      const shown = crumbs.slice(0, dir === '.' ? 1 : dir.split('/').length + 1).join('/');
+      return snap && snap.complete && snap.title.startsWith(base) && shown === relPath ? snap : null;
+    },
+    { timeout, message: `an editor showing ${relPath} completely (is the viewport tall enough?)` },
+  );
+}
+
+function escapeRe(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Gives the active editor keyboard focus (View: Focus Active Editor Group). */
+export async function focusActiveEditor(page, { timeout = 10_000 } = {}) {
+  if (await editorHasFocus(page)) return;
+  await closeQuickInput(page);
+  await page.keyboard.press('Control+1');
+  await waitFor(() => editorHasFocus(page), { timeout, message: 'keyboard focus in the active editor (Ctrl+1)' });
+}
+
+/** Moves the cursor to line:column (1-based) with Go to Line (Ctrl+G); waits for the status bar to agree. */
+export async function gotoLineColumn(page, line, column, { timeout = 10_000 } = {}) {
+  await focusActiveEditor(page, { timeout });
+  await page.keyboard.press('Control+G');
+  await quickInputBox(page).waitFor({ state: 'visible', timeout });
+  await quickInputBox(page).fill(`:${line}:${column}`); // Go to Line's quick access prefix is ':'
+  await page.keyboard.press('Enter');
+  await quickInput(page).waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+  await waitFor(async () => (await editorSnapshot(page))?.cursor === `Ln ${line}, Col ${column}`, {
+    timeout,
+    message: async () => `the cursor at Ln ${line}, Col ${column} (status bar: "${(await editorSnapshot(page))?.cursor}")`,
+  });
+}
+
+const codeActionRows = (page) => page.locator('.action-widget .monaco-list-row.action');
+
+/**
+ * Opens the quick fix menu (Ctrl+.) at the cursor and returns its entries once the list is
+ * stable: [{ label, focused }]. Pass expect to wait for particular entries.
+ */
+export async function openQuickFixMenu(page, { timeout = 15_000, expect = [] } = {}) {
+  await focusActiveEditor(page);
+  await page.keyboard.press('Control+.');
+  let entries = [];
+  let prev = null;
+  let stableSince = Date.now();
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    entries = await codeActionRows(page)
+      .evaluateAll((rs) => rs.map((r) => ({ label: (r.getAttribute('aria-label') ?? r.textContent ?? '').replace(/, Quick Fix$/, '').trim(), focused: r.classList.contains('focused') })))
+      .catch(() => []);
+    const key = JSON.stringify(entries);
+    if (key !== prev) {
+      prev = key;
+      stableSince = Date.now();
+    }
+    const hasAll = expect.every((e) => entries.some((x) => x.label === e));
+    if (entries.length && hasAll && Date.now() - stableSince > 300) break;
+    await page.waitForTimeout(100);
+  }
+  return entries;
+}
+
+/** Runs an entry of the open quick fix menu by its label; waits for the menu to close. */
+export async function chooseQuickFix(page, label, { timeout = 10_000 } = {}) {
+  const labels = await codeActionRows(page).evaluateAll((rs) => rs.map((r) => (r.getAttribute('aria-label') ?? r.textContent ?? '').replace(/, Quick Fix$/, '').trim()));
+  const index = labels.findIndex((l) => l === label);
+  if (index < 0) throw new Error(`the quick fix menu has no "${label}"; it shows ${JSON.stringify(labels)}`);
+  await codeActionRows(page).nth(index).click({ timeout });
+  await page.locator('.action-widget').first().waitFor({ state: 'hidden', timeout }).catch(() => {});
+}
+
+/**
+ * Expands the top-level group `label` of the MCP Secure tree (collapsing the others, so the
+ * list is short and fully rendered) and returns its children rows:
+ * [{ label, description, level, expanded, index }]. Waits until `until(children)` holds, if given.
+ */
+export async function expandTreeGroup(page, label, { timeout = 20_000, until } = {}) {
+  const tree = treeLocator(page);
+  await tree.waitFor({ state: 'visible', timeout });
+  await collapseAll(page);
+  const group = tree.locator('.monaco-list-row[aria-level="1"]').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(label)}$`) }) });
+  await group.first().waitFor({ state: 'visible', timeout });
+  if ((await group.first().getAttribute('aria-expanded')) !== 'true') await group.first().locator('.monaco-tl-twistie').click();
+  const read = () =>
+    tree.evaluate((el, label) => {
+      const rows = [...el.querySelectorAll('.monaco-list-row')]
+        .map((r) => ({
+          index: Number(r.getAttribute('data-index')),
+          level: Number(r.getAttribute('aria-level')),
+          expanded: r.getAttribute('aria-expanded'),
+          label: (r.querySelector('.label-name')?.textContent ?? '').trim(),
+          description: (r.querySelector('.label-description')?.textContent ?? '').trim(),
+        }))
+        .sort((a, b) => a.index - b.index);
+      const start = rows.findIndex((r) => r.level === 1 && r.label === label);
+      if (start < 0 || rows[start].expanded !== 'true') return null;
+      const out = [];
+      for (const r of rows.slice(start + 1)) {
+        if (r.level <= 1) break;
+        out.push(r);
+      }
+      return out;
+    }, label);
+  let last = null;
+  return waitFor(
+    async () => {
+      last = await read();
+      return last && last.length > 0 && (!until || until(last)) ? last : null;
+    },
+    { timeout, message: () => `the "${label}" group of the MCP Secure tree to show the expected rows; it shows ${JSON.stringify(last)}` },
+  );
+}
+
+/** Expands a (non top-level) row of the MCP Secure tree by its label; returns its children rows. */
+export async function expandTreeRow(page, label, { level = 2, timeout = 10_000 } = {}) {
+  const tree = treeLocator(page);
+  const row = tree.locator(`.monaco-list-row[aria-level="${level}"]`).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(label)}$`) }) }).first();
+  await row.waitFor({ state: 'visible', timeout });
+  if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+  return waitFor(
+    () =>
+      tree.evaluate(
+        (el, { label, level }) => {
+          const rows = [...el.querySelectorAll('.monaco-list-row')]
+            .map((r) => ({
+              index: Number(r.getAttribute('data-index')),
+              level: Number(r.getAttribute('aria-level')),
+              expanded: r.getAttribute('aria-expanded'),
+              label: (r.querySelector('.label-name')?.textContent ?? '').trim(),
+              description: (r.querySelector('.label-description')?.textContent ?? '').trim(),
+            }))
+            .sort((a, b) => a.index - b.index);
+          const start = rows.findIndex((r) => r.level === level && r.label === label);
+          if (start < 0 || rows[start].expanded !== 'true') return null;
+          const out = [];
+          for (const r of rows.slice(start + 1)) {
+            if (r.level <= level) break;
+            out.push(r);
+          }
+          return out.length ? out : null;
+        },
+        { label, level },
+      ),
+    { timeout, message: `the children of "${label}" in the MCP Secure tree` },
+  );
+}
+
+/** Rows of the Problems panel: [{ level, label }] (the aria-labels VS Code sets). */
+export async function problemsRows(page) {
+  return page
+    .$$eval('.part.panel .markers-panel .monaco-list-row', (rows) =>
+      rows.map((r) => ({ index: Number(r.getAttribute('data-index')), level: Number(r.getAttribute('aria-level')), label: r.getAttribute('aria-label') ?? '' })).sort((a, b) => a.index - b.index),
+    )
+    .catch(() => []);
 }
