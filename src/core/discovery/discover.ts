@@ -106,6 +106,19 @@ function isSourceOrManifest(root: string, file: string): boolean {
   return isProjectManifest(path.relative(root, file).split(path.sep).join('/'));
 }
 
+/** Parsed configs per path for the exact text and reading (discovery re-runs on every change). */
+const PARSED = new Map<string, { text: string; config: ClientConfig }>();
+
+function parseCached(text: string, candidate: ConfigCandidate): ClientConfig {
+  const key = `${candidate.path}\u0000${candidate.client}\u0000${candidate.shape}\u0000${candidate.scope}`;
+  const cached = PARSED.get(key);
+  if (cached && cached.text === text) return cached.config;
+  const config = parseClientConfig(text, candidate);
+  if (PARSED.size >= 5_000) PARSED.clear();
+  PARSED.set(key, { text, config });
+  return config;
+}
+
 async function readConfig(candidate: ConfigCandidate, problems: FileProblem[]): Promise<ClientConfig | undefined> {
   const result = await readTextFile(candidate.path, MAX_CONFIG_BYTES);
   if ('problem' in result) {
@@ -114,7 +127,7 @@ async function readConfig(candidate: ConfigCandidate, problems: FileProblem[]): 
   }
   const encoding = await utf8Problem(candidate.path, result.text);
   if (encoding) problems.push(encoding);
-  const config = parseClientConfig(result.text, candidate);
+  const config = parseCached(result.text, candidate);
   // Shared settings files only count when they actually configure MCP servers.
   if (candidate.shared && config.servers.length === 0 && config.problems.length === 0) return undefined;
   return config;

@@ -114,8 +114,30 @@ export async function withSourceFacts<T>(
 
 const NO_FACTS: SourceFacts = { registrations: [], transports: [], serverEvidence: false };
 
+/**
+ * Results per file for the exact text they came from. Discovery re-runs on every file change
+ * in the editor; an unchanged file (same text, same options) is not parsed again. Results are
+ * plain data that callers only read. Bounded: cleared when it grows past the limit.
+ */
+const ANALYSED = new Map<string, { text: string; result: { facts: SourceFacts; problems: FileProblem[] } }>();
+const ANALYSED_LIMIT = 20_000;
+
 /** Tool registrations, transports and server evidence of one file, as plain data. */
 export async function analyzeSourceText(
+  file: string,
+  text: string,
+  options: SourceFileOptions = {},
+): Promise<{ facts: SourceFacts; problems: FileProblem[] }> {
+  const key = `${file}\u0000${options.language ?? ''}\u0000${options.framework ?? ''}`;
+  const cached = ANALYSED.get(key);
+  if (cached && cached.text === text) return cached.result;
+  const result = await analyzeSourceTextUncached(file, text, options);
+  if (ANALYSED.size >= ANALYSED_LIMIT) ANALYSED.clear();
+  ANALYSED.set(key, { text, result });
+  return result;
+}
+
+async function analyzeSourceTextUncached(
   file: string,
   text: string,
   options: SourceFileOptions = {},
