@@ -57,6 +57,8 @@ const common = {
 };
 
 const entries = [
+  // The principal-matrix harness, required by the extension only when a matrix runs.
+  { entryPoints: [join(root, 'src/core/matrix/run.ts')], outfile: join(dist, 'matrix.js') },
   { entryPoints: [join(root, 'src/extension/main.ts')], outfile: join(dist, 'extension.js') },
   {
     entryPoints: [join(root, 'src/cli/main.ts')],
@@ -93,5 +95,5 @@ if (watch) {
   const started = Date.now();
   await Promise.all(entries.map((entry) => esbuild.build({ ...common, ...entry })));
   chmodSync(join(dist, 'cli.js'), 0o755);
-  console.log(`built dist/extension.js, dist/cli.js and dist/launcher.js in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
+  console.log(`built dist/extension.js, cli.js, launcher.js and matrix.js in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
 }

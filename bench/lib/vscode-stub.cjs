@@ -31,7 +31,13 @@ const vscode = {
   CodeAction: class { constructor(title, kind) { this.title = title; this.kind = kind; } },
   CodeActionKind: { QuickFix: { value: 'quickfix' } }, DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
   ProgressLocation: { Window: 10, Notification: 15 },
+  StatusBarAlignment: { Left: 1, Right: 2 },
+  TestRunProfileKind: { Run: 1, Debug: 2, Coverage: 3 },
+  tests: {
+    createTestController: () => ({ items: { replace() {}, forEach() {}, get() {} }, createRunProfile() {}, createTestItem: () => ({ children: { add() {}, get() {} } }), dispose() {} }),
+  },
   window: {
+    createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }),
     createOutputChannel: () => ({ info() {}, debug() {}, warn() {}, error() {}, show() {}, dispose() {} }),
     createTreeView: () => ({ dispose() {}, message: undefined }),
     withProgress: (_o, task) => task({ report() {} }),

@@ -11,6 +11,7 @@ import { scanWorkspace, hasErrors, type ScanResult } from '../core/scan/scan';
 import { scanToSarif } from '../core/report/sarif';
 import { registerKeychainCommand } from './commands/keychain';
 import { registerMigrateCommand } from './commands/migrate';
+import { registerMatrixCommand } from './commands/matrix';
 import { registerLauncherCommand, registerRunCommand } from './commands/run';
 import { findKeyringReferences } from '../core/keychain/references';
 import { currentMachineEnv } from '../core/discovery/machineEnv';
@@ -98,6 +99,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   registerMigrateCommand(program, { ...io, isTTY: process.stdin.isTTY === true }, setExitCode);
   registerRunCommand(program, io, setExitCode);
+  registerMatrixCommand(program, io, setExitCode);
   registerLauncherCommand(program, io, setExitCode);
   registerKeychainCommand(program, io, setExitCode, {
     // Before deleting an entry: which configs (this folder's and the user's) still use it?

@@ -9,6 +9,7 @@ import { FindingsService } from './findingsService';
 import { KeychainService, type KeychainItem } from './keychainService';
 import { MOVE_TO_KEYCHAIN, SUPPRESS_FINDING, SecretQuickFixes, moveToKeychain, suppressFinding, type MoveArgs } from './quickFixes';
 import type { FindingsService as Findings } from './findingsService';
+import { MATRIX_FILE, MatrixTesting, scaffoldMatrix } from './matrixTesting';
 import { DiscoveryService } from './discoveryService';
 import { DiscoveryTreeProvider, OPEN_LOCATION_COMMAND, openLocation } from './discoveryTree';
 import { discoverySettings } from './config';
@@ -20,6 +21,7 @@ interface Ctx {
   keychain: KeychainService;
   findings: Findings;
   extensionPath: string;
+  matrix: MatrixTesting;
 }
 
 /** Keychain commands receive the tree node; from the palette they ask which entry. */
@@ -77,6 +79,42 @@ const COMMANDS: Record<string, (ctx: Ctx, ...args: any[]) => unknown> = {
     return moveToKeychain(target, ctx);
   },
   [SUPPRESS_FINDING]: (_ctx, uri: string, line: number, ruleId: string, prefix: string) => suppressFinding(uri, line, ruleId, prefix),
+  'mcpSecure.runMatrix': async (ctx) => {
+    if (!vscode.workspace.isTrusted) {
+      const trust = await vscode.window.showWarningMessage(
+        'MCP Secure: the principal matrix starts the MCP server, so it runs only in a trusted workspace.',
+        'Manage Workspace Trust',
+      );
+      if (trust) await vscode.commands.executeCommand('workbench.trust.manage');
+      return;
+    }
+    await ctx.matrix.runAll();
+  },
+  'mcpSecure.createMatrix': async (ctx) => {
+    const snapshot = ctx.discovery.snapshot ?? (await ctx.discovery.refresh());
+    const choices = snapshot.folders.flatMap((folder) => folder.servers.map((server) => ({ folder, server })));
+    if (choices.length === 0) throw new Error('no MCP server project was discovered in this workspace.');
+    const picked =
+      choices.length === 1
+        ? choices[0]
+        : (
+            await vscode.window.showQuickPick(
+              choices.map((c) => ({ label: c.server.root.slice(c.folder.root.length + 1) || '.', description: `${c.server.language} · ${c.server.tools.length} tools`, c })),
+              { title: 'MCP Secure: create a principal matrix for' },
+            )
+          )?.c;
+    if (!picked) return;
+    const target = vscode.Uri.file(`${picked.folder.root}/${MATRIX_FILE}`);
+    const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);
+    if (exists) {
+      await vscode.window.showTextDocument(target);
+      void vscode.window.showInformationMessage(`MCP Secure: ${MATRIX_FILE} already exists; edit it, or delete it to start over.`);
+      return;
+    }
+    await vscode.workspace.fs.writeFile(target, Buffer.from(scaffoldMatrix(picked.server, picked.folder.root), 'utf8'));
+    await vscode.window.showTextDocument(target);
+    await ctx.matrix.loadAll();
+  },
   [OPEN_LOCATION_COMMAND]: (_ctx, file: string, range?: Parameters<typeof openLocation>[1]) => openLocation(file, range),
 };
 
@@ -101,6 +139,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const findings = new FindingsService(discovery, log, context.extensionUri);
   const keychain = new KeychainService(discovery, log);
   const tree = new DiscoveryTreeProvider(discovery, findings, keychain);
+  const matrix = new MatrixTesting(log);
   const view = vscode.window.createTreeView('mcpSecure.discovery', { treeDataProvider: tree, showCollapseAll: true });
   const updateViewMessage = () => {
     view.message = vscode.workspace.isTrusted
@@ -112,6 +151,7 @@ export function activate(context: vscode.ExtensionContext): void {
     discovery,
     findings,
     keychain,
+    matrix,
     tree,
     view,
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new SecretQuickFixes(findings), SecretQuickFixes.metadata),
@@ -122,7 +162,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   void vscode.commands.executeCommand('setContext', 'mcpSecure.trusted', vscode.workspace.isTrusted);
 
-  const ctx: Ctx = { log, discovery, keychain, findings, extensionPath: context.extensionPath };
+  const ctx: Ctx = { log, discovery, keychain, findings, extensionPath: context.extensionPath, matrix };
   for (const [id, handler] of Object.entries(COMMANDS)) {
     context.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {

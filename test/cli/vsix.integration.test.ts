@@ -18,7 +18,7 @@ function listZip(file: string): string[] {
 test('the VSIX holds the bundles, grammars, keytar binary and rule docs, and nothing else heavy', () => {
   const entries = listZip(vsix);
   for (const required of [
-    'extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/dist/launcher.js',
+    'extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/dist/launcher.js', 'extension/dist/matrix.js', 'extension/schemas/mcp-matrix.schema.json',
     'extension/dist/wasm/tree-sitter.wasm', 'extension/dist/wasm/tree-sitter-typescript.wasm',
     'extension/dist/wasm/tree-sitter-python.wasm', 'extension/dist/wasm/tree-sitter-go.wasm',
     'extension/dist/node_modules/keytar/build/Release/keytar.node', 'extension/dist/node_modules/keytar/lib/keytar.js',
