@@ -19,6 +19,14 @@ export const RULES: readonly RuleMeta[] = [
   { id: 'MCPS103', title: 'Plaintext private key', category: 'secret', defaultSeverity: 'error' },
   { id: 'MCPS104', title: 'Password in a connection string, URL or Basic auth header', category: 'secret', defaultSeverity: 'error' },
   { id: 'MCPS105', title: 'Plaintext JSON Web Token', category: 'secret', defaultSeverity: 'warning' },
+  { id: 'MCPS201', title: 'Tool handler without an authorization check', category: 'authz', defaultSeverity: 'warning' },
+  { id: 'MCPS202', title: 'Fail-open authorization check (passes without a token)', category: 'authz', defaultSeverity: 'error' },
+  { id: 'MCPS203', title: 'Authorization decorator placed where it never runs', category: 'authz', defaultSeverity: 'error' },
+  { id: 'MCPS204', title: 'Authorization on client-controlled identity', category: 'authz', defaultSeverity: 'error' },
+  { id: 'MCPS205', title: 'Token verifier without audience validation', category: 'authz', defaultSeverity: 'error' },
+  { id: 'MCPS206', title: 'Token passthrough to another service', category: 'authz', defaultSeverity: 'error' },
+  { id: 'MCPS207', title: 'HTTP MCP server without authentication', category: 'authz', defaultSeverity: 'warning' },
+  { id: 'MCPS208', title: 'fastmcp canAccess that is never evaluated', category: 'authz', defaultSeverity: 'warning' },
   { id: 'MCPS301', title: 'Malformed MCP client config', category: 'config', defaultSeverity: 'error' },
 ];
 

@@ -38,6 +38,12 @@ const GROUP_LABELS: Record<GroupId, string> = {
   userConfigs: 'User configs',
   keychain: 'Keychain',
 };
+/** How the authorization lint judged each tool. */
+const VERDICT_ICON: Record<string, vscode.ThemeIcon> = {
+  protected: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  unprotected: new vscode.ThemeIcon('unlock', new vscode.ThemeColor('problemsErrorIcon.foreground')),
+  unknown: new vscode.ThemeIcon('question', new vscode.ThemeColor('problemsWarningIcon.foreground')),
+};
 const SEVERITY_ICON: Record<Finding['severity'], vscode.ThemeIcon> = {
   error: new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground')),
   warning: new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')),
@@ -207,8 +213,10 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
       case 'tool': {
         const item = new vscode.TreeItem(node.tool.name, vscode.TreeItemCollapsibleState.None);
         item.id = `tool:${node.tool.file}:${node.tool.line}:${node.tool.column}:${node.tool.name}`;
-        item.description = `${toPosix(path.relative(node.server.root, node.tool.file))}:${node.tool.line}`;
-        item.iconPath = new vscode.ThemeIcon('tools');
+        const verdict = this.findingsService.verdictFor(node.tool.file, node.tool.name, node.tool.line);
+        item.description = `${toPosix(path.relative(node.server.root, node.tool.file))}:${node.tool.line}${verdict ? ` · ${verdict.verdict}` : ''}`;
+        item.tooltip = verdict ? `${node.tool.name}: ${verdict.verdict}${verdict.rules.length ? ` (${verdict.rules.join(', ')})` : ''}\n${verdict.reason}` : node.tool.name;
+        item.iconPath = verdict ? VERDICT_ICON[verdict.verdict] : new vscode.ThemeIcon('tools');
         item.command = openCommand(node.tool.file, node.tool.range);
         item.contextValue = 'tool';
         return item;

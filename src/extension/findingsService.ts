@@ -7,7 +7,9 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Finding } from '../core/model';
+import type { Finding, ServerProject } from '../core/model';
+import { lintAuthorizationDocument, type ToolVerdict } from '../core/authz';
+import { applySuppressions } from '../core/suppress';
 import { ruleDocPath } from '../core/rules';
 import { candidateOf, loadProjectSettings, scanDiscovered, scanDocument, type DocumentKind } from '../core/scan/scan';
 import { DEFAULT_PROJECT_SETTINGS, type ProjectSettings } from '../core/settings/projectSettings';
@@ -18,9 +20,15 @@ interface TrackedFile {
   kind: DocumentKind;
   root: string;
   settings: ProjectSettings;
+  /** For server sources: the project, for the authorization lint. */
+  project?: ServerProject;
 }
 
 const TYPING_DEBOUNCE_MS = 150;
+
+function verdictKey(file: string, tool: string, line: number): string {
+  return `${file}\u0000${tool}\u0000${line}`;
+}
 
 const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -60,6 +68,18 @@ export class FindingsService implements vscode.Disposable {
     return tracked ? { kind: tracked.kind, root: tracked.root } : undefined;
   }
 
+  /** Authorization verdicts of the last full scan, by file, tool and line. */
+  private verdicts = new Map<string, ToolVerdict>();
+
+  verdictFor(file: string, tool: string, line: number): ToolVerdict | undefined {
+    return this.verdicts.get(verdictKey(file, tool, line));
+  }
+
+  /** The server project a source file belongs to (for authorization fixes). */
+  projectOf(file: string): ServerProject | undefined {
+    return this.tracked.get(file)?.project;
+  }
+
   /** All current findings, by absolute file path. */
   get findings(): ReadonlyMap<string, readonly Finding[]> {
     return this.byFile;
@@ -78,7 +98,7 @@ export class FindingsService implements vscode.Disposable {
           for (const p of problems) this.log.warn(`${p.file}: ${p.message}`);
           for (const config of folder.configs) tracked.set(config.path, { kind: { type: 'config', candidate: candidateOf(config) }, root: folder.root, settings });
           for (const env of folder.envFiles) tracked.set(env.path, { kind: { type: 'dotenv', gitignored: env.gitignored }, root: folder.root, settings });
-          for (const server of folder.servers) for (const file of server.sources) tracked.set(file, { kind: { type: 'source' }, root: folder.root, settings });
+          for (const server of folder.servers) for (const file of server.sources) tracked.set(file, { kind: { type: 'source' }, root: folder.root, settings, project: server });
           return scanDiscovered(folder, settings, { git });
         }),
       );
@@ -97,9 +117,10 @@ export class FindingsService implements vscode.Disposable {
       }
       this.tracked = tracked;
       this.byFile = byFile;
+      this.verdicts = new Map(scans.flatMap((scan) => scan.verdicts.map((v): [string, ToolVerdict] => [verdictKey(v.file, v.tool, v.range.start.line), v])));
       // Open documents may hold unsaved edits: their text wins over the file on disk.
       for (const document of vscode.workspace.textDocuments) {
-        if (document.isDirty && tracked.has(document.uri.fsPath)) this.scanDocumentNow(document);
+        if (document.isDirty && tracked.has(document.uri.fsPath)) await this.scanDocumentNow(document);
       }
       this.publish();
       const count = [...byFile.values()].reduce((n, l) => n + l.length, 0);
@@ -119,18 +140,29 @@ export class FindingsService implements vscode.Disposable {
       file,
       setTimeout(() => {
         this.timers.delete(file);
-        this.scanDocumentNow(document);
-        this.publish(file);
+        void this.scanDocumentNow(document).then(() => this.publish(file));
       }, TYPING_DEBOUNCE_MS),
     );
   }
 
-  private scanDocumentNow(document: vscode.TextDocument): void {
+  private async scanDocumentNow(document: vscode.TextDocument): Promise<void> {
     const file = document.uri.fsPath;
     const tracked = this.tracked.get(file);
     if (!tracked || document.isClosed) return;
     const previous = this.byFile.get(file) ?? [];
-    const { findings } = scanDocument(file, document.getText(), tracked.kind, tracked.root, tracked.settings);
+    const text = document.getText();
+    const version = document.version;
+    const { findings } = scanDocument(file, text, tracked.kind, tracked.root, tracked.settings);
+    if (tracked.project) {
+      // Server source: the authorization lint of this file, against the project's other files.
+      const authz = await lintAuthorizationDocument(file, text, tracked.project, { authorizationFunctions: tracked.settings.authorizationFunctions });
+      if (document.version !== version) return; // a newer keystroke will re-lint
+      const { kept } = applySuppressions(authz, text);
+      findings.push(...kept.flatMap((f) => {
+        const override = tracked.settings.severity[f.ruleId];
+        return override === 'off' ? [] : [override ? { ...f, severity: override } : f];
+      }));
+    }
     // Git exposure is known only from the last disk scan; keep it for the same secret.
     for (const finding of findings) {
       const before = previous.find((p) => p.fingerprint === finding.fingerprint);

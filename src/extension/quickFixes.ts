@@ -12,6 +12,7 @@ import { currentMachineEnv } from '../core/discovery/machineEnv';
 import { installLauncher } from '../core/launcher/install';
 import { launcherPath } from '../core/launcher/paths';
 import { applyEdits, planMigration, storePlanSecrets, verifyMigratedText, type MigrationStrategy } from '../core/migrate';
+import { authzFixes } from '../core/authz';
 import type { FindingsService } from './findingsService';
 import type { DocumentKind } from '../core/scan/scan';
 import type { KeychainService } from './keychainService';
@@ -53,6 +54,36 @@ function ruleOf(diagnostic: vscode.Diagnostic): string | undefined {
 }
 
 export class SecretQuickFixes implements vscode.CodeActionProvider {
+  /**
+   * Authorization findings (MCPS2xx): insert a check (the project's own helper when it has
+   * one, else the SDK's idiom), fix a fail-open check or a decorator order, or suppress.
+   * The edits come from the core; applying them is one WorkspaceEdit.
+   */
+  private authorizationFixes(document: vscode.TextDocument, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const project = this.findings.projectOf(document.uri.fsPath);
+    if (!project) return [];
+    const current = this.findings.findings.get(document.uri.fsPath) ?? [];
+    const actions: vscode.CodeAction[] = [];
+    for (const diagnostic of context.diagnostics) {
+      const rule = ruleOf(diagnostic);
+      if (diagnostic.source !== 'MCP Secure' || !rule || !AUTHZ_RULE.test(rule)) continue;
+      const offset = document.offsetAt(diagnostic.range.start);
+      const finding = current.find((f) => f.ruleId === rule && f.range.start.offset === offset);
+      if (!finding) continue;
+      for (const fix of authzFixes(finding, document.getText(), project)) {
+        const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+        action.diagnostics = [diagnostic];
+        action.isPreferred = fix.isPreferred === true;
+        action.edit = new vscode.WorkspaceEdit();
+        for (const e of fix.edits) {
+          action.edit.replace(document.uri, new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)), e.newText);
+        }
+        actions.push(action);
+      }
+    }
+    return actions;
+  }
+
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
 
   constructor(private readonly findings: FindingsService) {}
@@ -60,7 +91,8 @@ export class SecretQuickFixes implements vscode.CodeActionProvider {
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const kind = this.findings.documentKind(document.uri.fsPath);
     const ours = context.diagnostics.filter((d) => d.source === 'MCP Secure' && SECRET_RULE.test(ruleOf(d) ?? ''));
-    if (ours.length === 0 || !kind) return [];
+    if (!kind) return [];
+    if (ours.length === 0) return this.authorizationFixes(document, context);
     const actions: vscode.CodeAction[] = [];
     const isConfig = kind.kind.type === 'config';
     for (const diagnostic of ours) {
@@ -86,6 +118,7 @@ export class SecretQuickFixes implements vscode.CodeActionProvider {
         actions.push(suppress);
       }
     }
+    actions.push(...this.authorizationFixes(document, context));
     if (isConfig && this.findings.findings.get(document.uri.fsPath)?.some((f) => f.category === 'secret')) {
       const all = new vscode.CodeAction('Move all secrets in this file to the OS keychain', vscode.CodeActionKind.QuickFix);
       all.diagnostics = ours;
@@ -97,6 +130,7 @@ export class SecretQuickFixes implements vscode.CodeActionProvider {
 }
 
 /** The command behind the keychain quick fixes. Returns how many values moved. */
+const AUTHZ_RULE = /^MCPS2\d\d$/;
 export async function moveToKeychain(
   args: MoveArgs,
   deps: { findings: FindingsService; keychain: KeychainService; log: Log; extensionPath: string },

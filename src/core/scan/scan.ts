@@ -19,6 +19,7 @@ import {
 } from '../settings/projectSettings';
 import { REMEDY, findSecretsInConfig, findSecretsInText, findingFingerprint, type SecretHit } from './secretFindings';
 import { gitExposure, type GitExposureOptions } from './gitExposure';
+import { lintAuthorization, type ToolVerdict } from '../authz';
 
 export interface ScanOptions {
   root: string;
@@ -39,6 +40,8 @@ export interface ScanResult {
   suppressed: Finding[];
   problems: FileProblem[];
   settings: ProjectSettings;
+  /** Per tool: protected / unprotected / unknown, from the authorization lint. */
+  verdicts: ToolVerdict[];
 }
 
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
@@ -179,6 +182,27 @@ export async function scanDiscovered(
     ),
   ]);
 
+  // Authorization lint over the discovered server projects (MCPS2xx).
+  const sourceTexts = new Map<string, string>();
+  const authz = await lintAuthorization({
+    root,
+    servers: discovery.servers,
+    readFile: async (file) => {
+      const text = await read(file, maxFileBytes);
+      if (text !== undefined) sourceTexts.set(file, text);
+      return text;
+    },
+    settings: { authorizationFunctions: settings.authorizationFunctions },
+  });
+  const authzByFile = new Map<string, Finding[]>();
+  for (const finding of authz.findings) authzByFile.set(finding.file, [...(authzByFile.get(finding.file) ?? []), finding]);
+  for (const [file, fileFindings] of authzByFile) {
+    const text = sourceTexts.get(file) ?? (await read(file, maxFileBytes)) ?? '';
+    const result = applySuppressions(fileFindings, text);
+    findings.push(...result.kept);
+    suppressed.push(...result.suppressed);
+  }
+
   if (options.git !== false && hits.length > 0) {
     const exposure = await gitExposure(root, hits.map((h) => h.secret), options.git || {});
     if (exposure) {
@@ -199,7 +223,7 @@ export async function scanDiscovered(
   const ordered = applySeverity(findings, settings).sort(
     (a, b) => a.file.localeCompare(b.file) || a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId),
   );
-  return { root, discovery, findings: ordered, suppressed, problems: [...problems, ...discovery.problems], settings };
+  return { root, discovery, findings: ordered, suppressed, problems: [...problems, ...discovery.problems], settings, verdicts: authz.verdicts };
 }
 
 /** The exit code contract: 1 when any finding is at error level. */
