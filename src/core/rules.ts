@@ -3,8 +3,11 @@
  * checks that the table, the pages and the code agree).
  *   MCPS1xx secrets · MCPS2xx authorization · MCPS3xx config hygiene
  */
-export type RuleCategory = 'secret' | 'authz' | 'config';
-export type Severity = 'error' | 'warning' | 'info';
+import type { FindingCategory, FindingSeverity } from './model';
+
+/** A rule's category and severity are those of the findings it reports. */
+export type RuleCategory = FindingCategory;
+export type Severity = FindingSeverity;
 
 export interface RuleMeta {
   id: string;
