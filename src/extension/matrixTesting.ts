@@ -41,9 +41,14 @@ export class MatrixTesting implements vscode.Disposable {
     this.controller.refreshHandler = async () => this.loadAll();
     this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true);
     const watcher = vscode.workspace.createFileSystemWatcher(`**/${MATRIX_FILE}`);
-    watcher.onDidChange(() => void this.loadAll());
-    watcher.onDidCreate(() => void this.loadAll());
-    watcher.onDidDelete(() => void this.loadAll());
+    // A changed matrix file makes the last run's summary stale.
+    const reload = () => {
+      this.status.hide();
+      void this.loadAll();
+    };
+    watcher.onDidChange(reload);
+    watcher.onDidCreate(reload);
+    watcher.onDidDelete(reload);
     this.disposables.push(watcher);
   }
 
@@ -163,7 +168,7 @@ export class MatrixTesting implements vscode.Disposable {
           if (!item) break;
           if (event.type === 'passed') run.passed(item, event.cell.durationMs);
           else if (event.type === 'skipped') run.skipped(item);
-          else run.failed(item, cellMessage(event.cell), event.cell.durationMs);
+          else run.failed(item, cellMessages(event.cell), event.cell.durationMs);
           break;
         }
         case 'output':
@@ -236,9 +241,10 @@ export class MatrixTesting implements vscode.Disposable {
   }
 }
 
-function cellMessage(cell: MatrixCell): vscode.TestMessage {
-  const message = vscode.TestMessage.diff(`${cell.principal} → ${cell.tool}: expected ${cell.expected}, got ${cell.actual}. ${cell.detail}`, cell.expected, cell.actual);
-  return message;
+/** The expected/actual diff, then the reason in words (the results pane shows a diff message as the diff alone). */
+function cellMessages(cell: MatrixCell): vscode.TestMessage[] {
+  const summary = `${cell.principal} → ${cell.tool}: expected ${cell.expected}, got ${cell.actual}. ${cell.detail}`;
+  return [vscode.TestMessage.diff(summary, cell.expected, cell.actual), new vscode.TestMessage(summary)];
 }
 
 function* iterate(collection: vscode.TestItemCollection): Generator<vscode.TestItem> {

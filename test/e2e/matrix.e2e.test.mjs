@@ -1,0 +1,613 @@
+// End-to-end test: the principal matrix in a real VS Code (code-server + Debian's Chromium),
+// with the packaged extension (dist/mcp-secure.vsix), in one trusted session.
+//
+//   1. "MCP Secure: Run Principal Matrix" from the palette: the status bar item shows the same
+//      numbers as `mcp-secure matrix --format json` on the same copy (54 cells, 14 mismatches),
+//      the Testing view shows matrix file → tools → principals with every cell's state equal to
+//      the CLI's, and the Test Results panel shows a failed cell's message (expected vs actual)
+//   2. the run leaves no process behind (nothing naming the workspace copy or src/http.ts), and
+//      the harness did start the notes-server during the run (control)
+//   3. "MCP Secure: Create Principal Matrix" without mcp-matrix.json writes one with the
+//      tools of the discovered server that was picked, and it appears in the Testing view
+//   4. the created file's // comment header is not flagged as JSON errors (it is JSONC)
+//
+// The demo's notes-server runs `node --import tsx src/http.ts` and finds tsx, the MCP SDK, zod
+// and jose in the repository's node_modules by walking up: so the workspace copy lives inside
+// the repository (.cache/e2e-matrix/, gitignored), not in /tmp.
+//
+// Run through `npm test`, or alone:
+//   npm run -s package && XDG_DATA_HOME=$(mktemp -d) dbus-run-session -- sh -c 'echo -n x | gnome-keyring-daemon --unlock --components=secrets >/dev/null && MCP_SECURE_TEST_KEYRING=1 node --test --test-reporter=spec test/e2e/matrix.e2e.test.mjs'
+// (The matrix needs no keychain; the test runs without the keyring too.) Environment as in
+// vscode.e2e.test.mjs (MCP_SECURE_VSIX, E2E_RESULTS, E2E_DEBUG=1, E2E_KEEP=1).
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parse as parseJsonc } from 'jsonc-parser';
+import {
+  createProfile,
+  findExtensionLogs,
+  installVsix,
+  listProcesses,
+  locateCodeServer,
+  onCleanup,
+  prepareWorkspaceCopy,
+  repoRoot,
+  startCodeServer,
+  tailFile,
+} from '../../scripts/lib/code-server.mjs';
+import { ProcessSampler, describeProcs } from './lib/processes.mjs';
+import {
+  errorNotifications,
+  launchChromium,
+  openDialog,
+  openWorkbench,
+  editorSnapshot,
+  paletteEntries,
+  runCommand,
+  screenshot,
+  waitFor,
+  widenSidebar,
+} from './lib/workbench.mjs';
+
+const VSIX = path.resolve(process.env.MCP_SECURE_VSIX || path.join(repoRoot, 'dist', 'mcp-secure.vsix'));
+const CLI = path.join(repoRoot, 'dist', 'cli.js');
+const RESULTS = path.resolve(process.env.E2E_RESULTS || process.env.MCP_SECURE_TEST_RESULTS || path.join(repoRoot, 'test-results'));
+const KEEP = process.env.E2E_KEEP === '1';
+const DEBUG = process.env.E2E_DEBUG === '1';
+const EXTENSION_ID = 'mcp-secure.mcp-secure';
+const VIEWPORT = { width: 1440, height: 1000 };
+const T0 = Date.now();
+const debug = (msg) => DEBUG && console.log(`# [${((Date.now() - T0) / 1000).toFixed(1)}s] ${msg}`);
+
+const MATRIX_FILE = 'mcp-matrix.json';
+const TOOLS = ['list_notes', 'read_note', 'create_note', 'delete_note', 'export_notes', 'run_report'];
+const RUN_COMMAND = 'MCP Secure: Run Principal Matrix';
+const CREATE_COMMAND = 'MCP Secure: Create Principal Matrix';
+
+// Inside the repository (see the header), one folder per run so parallel runs do not collide.
+const COPY_ROOT = path.join(repoRoot, '.cache', 'e2e-matrix');
+fs.mkdirSync(COPY_ROOT, { recursive: true });
+const RUN_DIR = fs.mkdtempSync(path.join(COPY_ROOT, 'run-'));
+const WORKSPACE = prepareWorkspaceCopy(path.join(repoRoot, 'examples', 'demo-workspace'), path.join(RUN_DIR, 'demo-workspace'));
+const FOLDER_NAME = path.basename(WORKSPACE);
+const unregisterWorkspace = onCleanup(() => KEEP || fs.rmSync(RUN_DIR, { recursive: true, force: true }));
+
+/** `mcp-secure matrix --format json` on the workspace copy (same core as the extension). */
+function cliMatrix() {
+  const r = spawnSync(process.execPath, [CLI, 'matrix', '--format', 'json'], { cwd: WORKSPACE, encoding: 'utf8', timeout: 90_000 });
+  assert.ok(r.status === 0 || r.status === 1, `mcp-secure matrix failed (exit ${r.status}, ${r.signal ?? 'no signal'}): ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/** Processes (anywhere on the machine) whose command line names the copy or the notes-server entry. */
+function leftovers() {
+  return listProcesses().filter(
+    (p) =>
+      p.pid !== process.pid &&
+      // code-server itself (and its watchdog child) names the folder it opened: not a leftover.
+      !/\/code-server\/out\/node\/entry\.js\s/.test(p.cmdline) &&
+      (p.cmdline.includes(WORKSPACE) || /(^|[\s/])src\/http\.ts(\s|$)/.test(p.cmdline)),
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// The Testing view and the Test Results panel
+// ---------------------------------------------------------------------------------------
+
+const TESTING_TREE = '.test-explorer [role="tree"]';
+
+/**
+ * The rendered rows of the Testing view's tree, in order:
+ * [{ index, level, expanded, label, description, ariaLabel, state }], state from the icon class
+ * (codicon-testing-<state>-icon), e.g. 'passed', 'failed', 'unset'.
+ */
+async function testingRows(page) {
+  return page
+    .$$eval(`${TESTING_TREE} .monaco-list-row`, (rows) =>
+      rows
+        .map((r) => {
+          const icon = r.querySelector('.computed-state, [class*="codicon-testing-"]');
+          const m = /codicon-testing-([a-z-]+?)-icon/.exec(icon?.className ?? '');
+          return {
+            index: Number(r.getAttribute('data-index')),
+            level: Number(r.getAttribute('aria-level')),
+            expanded: r.getAttribute('aria-expanded'),
+            // <div class="label">name<span class="test-label-description">description · duration</span></div>
+            label: [...(r.querySelector('.label')?.childNodes ?? [])].filter((n) => n.nodeType === 3).map((n) => n.textContent).join('').trim(),
+            description: (r.querySelector('.label .test-label-description')?.textContent ?? '').trim(),
+            ariaLabel: r.getAttribute('aria-label') ?? '',
+            state: m ? m[1] : null,
+          };
+        })
+        .sort((a, b) => a.index - b.index),
+    )
+    .catch(() => []);
+}
+
+/** Children rows of the row at `parent` (by label and level), among rendered rows. */
+function childrenOf(rows, label, level) {
+  const start = rows.findIndex((r) => r.level === level && r.label === label);
+  if (start < 0) return null;
+  const out = [];
+  for (const r of rows.slice(start + 1)) {
+    if (r.level <= level) break;
+    if (r.level === level + 1) out.push(r);
+  }
+  return out;
+}
+
+/** Expands a row of the Testing tree (by label and level) and returns its children once rendered. */
+async function expandTestingRow(page, label, level, { timeout = 10_000, expectChildren = 1 } = {}) {
+  let rows0 = [];
+  await waitFor(async () => (rows0 = await testingRows(page)).some((r) => r.level === level && r.label === label), {
+    timeout,
+    message: () => `a Testing view row "${label}" (level ${level}); rows: ${JSON.stringify(rows0.map((r) => `${r.level} ${r.label}`))}`,
+  });
+  const me = rows0.find((r) => r.level === level && r.label === label);
+  if (me.expanded === 'false') await page.locator(`${TESTING_TREE} .monaco-list-row[data-index="${me.index}"] .monaco-tl-twistie`).click();
+  let rows = [];
+  return waitFor(
+    async () => {
+      rows = await testingRows(page);
+      const me = rows.find((r) => r.level === level && r.label === label);
+      const kids = childrenOf(rows, label, level);
+      return me?.expanded === 'true' && kids && kids.length >= expectChildren ? kids : null;
+    },
+    { timeout, message: () => `the Testing view row "${label}" (level ${level}) to expand; rows: ${JSON.stringify(rows.map((r) => `${r.level} ${r.label} ${r.state}`))}` },
+  );
+}
+
+/** Collapses every expanded row of the Testing tree at `level` except `keep`. */
+async function collapseTestingRows(page, level, keep) {
+  for (let i = 0; i < 20; i++) {
+    const rows = await testingRows(page);
+    const open = rows.find((r) => r.level === level && r.expanded === 'true' && r.label !== keep);
+    if (!open) return;
+    await page
+      .locator(`${TESTING_TREE} .monaco-list-row[data-index="${open.index}"] .monaco-tl-twistie`)
+      .click()
+      .catch(() => {});
+    await page.waitForTimeout(100);
+  }
+}
+
+/**
+ * Waits until the command palette lists `title`, reopening the palette on every try: the first
+ * palette opened after the workbench loads sometimes keeps a partial query or a list from
+ * before the extension's commands were registered, and never updates.
+ */
+async function waitForPaletteCommand(page, title, { timeout = 45_000 } = {}) {
+  const deadline = Date.now() + timeout;
+  let labels = [];
+  let tries = 0;
+  while (Date.now() < deadline) {
+    tries++;
+    labels = await paletteEntries(page, title, { timeout: 4000, expect: [title] });
+    const value = await page.locator('.quick-input-widget .quick-input-box input').inputValue().catch(() => '?');
+    await page.keyboard.press('Escape');
+    if (labels.some((l) => l.startsWith(title))) {
+      debug(`"${title}" in the palette after ${tries} tries`);
+      return;
+    }
+    debug(`palette try ${tries}: input ${JSON.stringify(value)}, entries ${JSON.stringify(labels.slice(0, 5))}`);
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`"${title}" did not appear in the command palette within ${timeout} ms (${tries} tries); it shows ${JSON.stringify(labels)}`);
+}
+
+/** The status bar entry of the matrix: its text (codicons dropped), or null. */
+async function matrixStatus(page) {
+  return page
+    .$$eval('.part.statusbar .statusbar-item', (items) =>
+      items.map((i) => (i.textContent ?? '').replace(/\s+/g, ' ').trim()).find((t) => /\bMatrix \d+\/\d+/.test(t)) ?? null,
+    )
+    .catch(() => null);
+}
+
+// ---------------------------------------------------------------------------------------
+// One trusted VS Code session
+// ---------------------------------------------------------------------------------------
+
+class Session {
+  failed = false;
+
+  async start(chromium) {
+    const cs = locateCodeServer();
+    this.profile = createProfile({
+      trusted: true,
+      keep: KEEP,
+      prefix: 'mcp-secure-e2e-matrix-',
+      settings: {
+        'git.enabled': false,
+        'git.autoRepositoryDetection': false,
+        'extensions.autoUpdate': false,
+        'workbench.editor.enablePreview': false,
+        'editor.minimap.enabled': false,
+        // The test opens the results itself; no peek popping up over the editor.
+        'testing.automaticallyOpenPeekView': 'never',
+        'testing.automaticallyOpenTestResults': 'neverOpen',
+      },
+    });
+    if (KEEP) console.log(`# profile in ${this.profile.dir}, workspace ${WORKSPACE}`);
+    const installed = installVsix(cs, this.profile, VSIX);
+    assert.equal(installed.id, EXTENSION_ID, `the VSIX installed ${installed.id}, expected ${EXTENSION_ID}`);
+    const home = path.join(this.profile.dir, 'home');
+    fs.mkdirSync(home, { recursive: true });
+    this.env = {
+      HOME: home,
+      XDG_CONFIG_HOME: path.join(home, '.config'),
+      XDG_DATA_HOME: path.join(home, '.local', 'share'),
+      XDG_CACHE_HOME: path.join(home, '.cache'),
+    };
+    this.server = await startCodeServer(cs, this.profile, { folder: WORKSPACE, env: this.env });
+    debug(`code-server up on ${this.server.url}`);
+    this.sampler = new ProcessSampler(this.server.pid, { intervalMs: 100, envMarker: this.server.envMarker }).start();
+    this.context = await chromium.browser.newContext({ viewport: VIEWPORT });
+    this.page = await this.context.newPage();
+    this.pageErrors = [];
+    this.page.on('pageerror', (e) => this.pageErrors.push(String(e)));
+    await openWorkbench(this.page, this.server.url, { timeout: 60_000 });
+    debug('workbench open');
+  }
+
+  logText() {
+    return findExtensionLogs(this.profile).mcpSecure.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+  }
+
+  async diagnose(testName) {
+    const lines = [`---- diagnostics for matrix / ${testName} ----`];
+    if (this.page) {
+      const file = await screenshot(this.page, `e2e-failure-matrix-${testName.replace(/\W+/g, '-')}.png`, RESULTS).catch(() => null);
+      if (file) lines.push(`screenshot: ${file}`);
+      lines.push(`status bar matrix item: ${await matrixStatus(this.page).catch(() => '?')}`);
+      lines.push(`testing rows: ${JSON.stringify((await testingRows(this.page)).map((r) => `${r.level} ${r.label} ${r.state} | ${r.ariaLabel}`))}`);
+      lines.push(`error notifications: ${JSON.stringify(await errorNotifications(this.page))}`);
+      if (DEBUG) lines.push(`first testing row: ${await this.page.locator(`${TESTING_TREE} .monaco-list-row`).first().innerHTML().catch(() => '?')}`);
+    }
+    if (this.profile) {
+      const logs = findExtensionLogs(this.profile);
+      if (logs.mcpSecure.length === 0) lines.push('no "MCP Secure" output log found (did the extension activate?)');
+      for (const f of logs.mcpSecure) lines.push(`== ${f} (tail)`, tailFile(f, 60));
+      for (const f of logs.exthost) {
+        const relevant = fs.readFileSync(f, 'utf8').split('\n').filter((l) => /mcp-secure\.mcp-secure|\[error\]/i.test(l));
+        lines.push(`== ${f} (lines about mcp-secure / errors)`, relevant.slice(-40).join('\n'));
+      }
+    }
+    if (this.server) lines.push('== code-server log (tail)', this.server.logTail(30));
+    if (this.pageErrors?.length) lines.push('== page errors', this.pageErrors.slice(-10).join('\n'));
+    console.error(lines.join('\n'));
+  }
+
+  /** Wraps a test body: setup errors are rethrown, diagnostics printed once on failure. */
+  step(testName, fn) {
+    return async (t) => {
+      if (this.setupError) throw new Error(`the VS Code session did not start: ${this.setupError.message}`, { cause: this.setupError });
+      try {
+        await fn(t);
+      } catch (e) {
+        if (!this.failed) await this.diagnose(testName).catch((d) => console.error('diagnostics failed:', d));
+        this.failed = true;
+        throw e;
+      }
+    };
+  }
+
+  async stop() {
+    this.sampler?.stop();
+    await this.context?.close().catch(() => {});
+    await this.server?.stop();
+    if (!KEEP) this.profile?.cleanup();
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The tests
+// ---------------------------------------------------------------------------------------
+
+describe('MCP Secure principal matrix in a real VS Code (code-server + Chromium)', { timeout: 240_000 }, () => {
+  const s = new Session();
+  let chromium;
+  let expected; // the CLI's result on the same copy
+  let runFinishedAt = 0;
+  let created = false;
+
+  before(async () => {
+    try {
+      assert.ok(fs.existsSync(VSIX), `${VSIX} does not exist. Build it first: \`npm run package\`.`);
+      assert.ok(fs.existsSync(CLI), `${CLI} does not exist. Build it first: \`npm run package\`.`);
+      const t = Date.now();
+      expected = cliMatrix();
+      debug(`CLI matrix: ${JSON.stringify(expected.summary)} in ${Date.now() - t} ms`);
+      assert.deepEqual(
+        { total: expected.summary.total, failed: expected.summary.failed },
+        { total: 54, failed: 14 },
+        'the CLI on the demo copy should report 54 cells with 14 mismatches (examples/demo-workspace/README.md)',
+      );
+      assert.deepEqual(leftovers(), [], 'the CLI run left a process behind');
+      fs.mkdirSync(RESULTS, { recursive: true });
+      chromium = await launchChromium();
+      await s.start(chromium);
+    } catch (e) {
+      s.setupError = e;
+      await s.diagnose('start').catch(() => {});
+    }
+  });
+
+  after(async () => {
+    await s.stop();
+    await chromium?.close();
+    if (!KEEP) fs.rmSync(RUN_DIR, { recursive: true, force: true });
+    unregisterWorkspace();
+  });
+
+  it(
+    '"Run Principal Matrix" reports the CLI\'s numbers in the status bar and every cell in the Testing view',
+    { timeout: 120_000 },
+    s.step('run', async () => {
+      const { page } = s;
+      s.sampler.mark('before-run');
+      await waitForPaletteCommand(page, RUN_COMMAND);
+      const t0 = Date.now();
+      // Runs in the background (a progress notification); the modal dialog would be an error.
+      await runCommand(page, RUN_COMMAND, { timeout: 30_000 });
+      const want = `Matrix ${expected.summary.passed}/${expected.summary.total} · ${expected.summary.failed} mismatches`;
+      let status = null;
+      await waitFor(
+        async () => {
+          const dialog = await openDialog(page);
+          if (dialog) throw new Error(`a dialog appeared during the run: ${dialog.text.trim()}`);
+          status = await matrixStatus(page);
+          return status;
+        },
+        { timeout: 60_000, interval: 200, message: async () => `the status bar item "Matrix …" after the run; error notifications: ${JSON.stringify(await errorNotifications(page))}` },
+      );
+      runFinishedAt = Date.now();
+      debug(`status bar "${status}" after ${runFinishedAt - t0} ms`);
+      assert.equal(status, want, `the status bar should show the CLI's numbers (${JSON.stringify(expected.summary)})`);
+      assert.deepEqual(await errorNotifications(page), [], 'error notifications after the run');
+      const log = s.logText();
+      assert.match(
+        log,
+        new RegExp(`Principal matrix: ${expected.summary.passed}/${expected.summary.total} cells as expected, ${expected.summary.failed} mismatch`),
+        'the MCP Secure log summarises the run',
+      );
+
+      // The Testing view is focused after the run: matrix file → tools.
+      await widenSidebar(page, 520);
+      const rootLabel = `${FOLDER_NAME} · ${MATRIX_FILE}`;
+      let rows = [];
+      await waitFor(
+        async () => {
+          rows = await testingRows(page);
+          return rows.some((r) => r.level === 1 && r.label === rootLabel);
+        },
+        { timeout: 20_000, message: () => `the Testing view to show "${rootLabel}"; rows: ${JSON.stringify(rows.map((r) => `${r.level} ${r.label}`))}` },
+      );
+      const tools = await expandTestingRow(page, rootLabel, 1, { expectChildren: TOOLS.length });
+      debug(`tools: ${JSON.stringify(tools.map((r) => `${r.label} ${r.state} | ${r.ariaLabel}`))}`);
+      // (VS Code sorts items without a range by label: alphabetical, not the file's order.)
+      assert.deepEqual(tools.map((r) => r.label).sort(), [...TOOLS].sort(), 'the tools under the matrix file');
+      const root = (await testingRows(page)).find((r) => r.level === 1 && r.label === rootLabel);
+      assert.equal(root.state, 'failed', 'the matrix file item is failed (it has mismatches)');
+
+      // Every tool, every principal: the state equals the CLI's verdict.
+      const byCell = new Map(expected.cells.map((c) => [`${c.tool}/${c.principal}`, c]));
+      for (const tool of TOOLS) {
+        const cells = expected.cells.filter((c) => c.tool === tool);
+        const toolState = cells.some((c) => !c.pass) ? 'failed' : 'passed';
+        assert.equal(tools.find((r) => r.label === tool).state, toolState, `the state of tool ${tool}`);
+        await collapseTestingRows(page, 2, tool);
+        const principals = await expandTestingRow(page, tool, 2, { expectChildren: cells.length });
+        assert.deepEqual(
+          principals.map((r) => r.label).sort(),
+          cells.map((c) => c.principal).sort(),
+          `the principals under ${tool}`,
+        );
+        for (const r of principals) {
+          const cell = byCell.get(`${tool}/${r.label}`);
+          const want = cell.pass ? 'passed' : 'failed';
+          assert.equal(r.state, want, `${tool} / ${r.label}: the CLI says expected ${cell.expected}, got ${cell.actual}; the Testing view shows ${r.state} (${r.ariaLabel})`);
+          // The aria label carries the state too (screen readers).
+          assert.match(r.ariaLabel, new RegExp(want === 'failed' ? 'fail' : 'pass', 'i'), `the aria label of ${tool} / ${r.label}`);
+        }
+        if (tool === 'delete_note') {
+          const st = Object.fromEntries(principals.map((r) => [r.label, r.state]));
+          assert.deepEqual({ anonymous: st.anonymous, reader: st.reader, admin: st.admin }, { anonymous: 'failed', reader: 'failed', admin: 'passed' }, 'delete_note: anonymous and reader fail, admin passes');
+          assert.match(principals.find((r) => r.label === 'anonymous').description, /^hostile\b/, 'built-in principals are described as hostile');
+        }
+      }
+      // Leave delete_note open for the screenshot.
+      await collapseTestingRows(page, 2, 'delete_note');
+      await expandTestingRow(page, 'delete_note', 2, { expectChildren: 9 });
+      await screenshot(page, 'e2e-matrix-test-explorer.png', RESULTS);
+
+      // The message of a failed cell: select it in the Test Results panel (the status bar
+      // item's command opens it), which shows expected vs actual.
+      const failedCell = byCell.get('delete_note/reader');
+      const { rows: resultRows } = await openFailureMessage(page, failedCell);
+      // Its rows (the list is virtualised: those rendered) are mismatches of the CLI; each failed
+      // cell has exactly two messages: the reason in words, and the expected/actual diff.
+      const messages = resultRows.filter((r) => / → [a-z_]+: expected /.test(r.ariaLabel)).map((r) => r.ariaLabel.split(':')[0]);
+      const mismatches = new Set(expected.cells.filter((c) => !c.pass).map((c) => `${c.principal} → ${c.tool}`));
+      assert.ok(messages.length >= Math.min(8, mismatches.size), `the Test Results panel shows few messages: ${JSON.stringify(messages)}`);
+      assert.deepEqual(messages.filter((m) => !mismatches.has(m)), [], 'Test Results messages for cells the CLI does not report as mismatches');
+      const perCell = new Map();
+      for (const m of messages) perCell.set(m, (perCell.get(m) ?? 0) + 1);
+      assert.deepEqual([...perCell].filter(([, n]) => n > 2), [], `a cell has more than two messages: ${JSON.stringify(messages)}`);
+      // The selected message is shown as a diff (expected | actual) in the panel.
+      let shown = '';
+      await waitFor(
+        async () => {
+          shown = await page
+            .$$eval('.part.panel .monaco-diff-editor .view-lines', (els) => els.map((e) => e.textContent.replace(/\u00a0/g, ' ').trim()))
+            .catch(() => []);
+          // Rendered, with the diff computed (the changed lines decorated).
+          const decorated = (await page.locator('.part.panel .monaco-diff-editor .line-insert, .part.panel .monaco-diff-editor .char-insert').count()) > 0;
+          return decorated && shown.length >= 2 && shown.includes(failedCell.expected) && shown.includes(failedCell.actual);
+        },
+        { timeout: 10_000, message: () => `a diff of "${failedCell.expected}" vs "${failedCell.actual}" in the Test Results panel; it shows ${JSON.stringify(shown)}` },
+      );
+      await screenshot(page, 'e2e-matrix-failure-message.png', RESULTS);
+    }),
+  );
+
+  it(
+    'leaves no process behind (and did start the notes-server during the run)',
+    { timeout: 30_000 },
+    s.step('processes', async () => {
+      assert.ok(runFinishedAt, 'the run did not finish (see the first test)');
+      // Control: the harness really started the server from the copy while the run lasted.
+      const started = s.sampler.since('before-run').filter((p) => (p.cmdlines ?? [p.cmdline]).some((c) => /(^|[\s/])src\/http\.ts(\s|$)/.test(c)));
+      assert.ok(started.length > 0, `the sampler saw no "src/http.ts" process during the run (${s.sampler.samples} samples)`);
+      debug(`notes-server during the run:\n${describeProcs(started)}`);
+      // Given a moment to exit, nothing names the copy or the server's entry point.
+      let left = [];
+      await waitFor(
+        () => {
+          left = leftovers();
+          return left.length === 0;
+        },
+        { timeout: 10_000, message: () => `no process naming ${WORKSPACE} or src/http.ts; still running:\n${describeProcs(left)}` },
+      );
+      debug(`no leftovers ${Date.now() - runFinishedAt} ms after the run`);
+    }),
+  );
+
+  it(
+    '"Create Principal Matrix" without mcp-matrix.json writes one with the picked server\'s tools',
+    { timeout: 60_000 },
+    s.step('create', async () => {
+      const { page } = s;
+      const file = path.join(WORKSPACE, MATRIX_FILE);
+      fs.rmSync(file);
+      // The watcher drops the item from the Testing view.
+      await waitFor(async () => !(await testingRows(page)).some((r) => r.label === `${FOLDER_NAME} · ${MATRIX_FILE}`), {
+        timeout: 15_000,
+        message: 'the matrix item to leave the Testing view after deleting the file',
+      });
+      debug('matrix item gone from the Testing view');
+      const discovered = JSON.parse(
+        spawnSync(process.execPath, [CLI, 'discover', WORKSPACE, '--format', 'json'], { encoding: 'utf8', timeout: 60_000 }).stdout,
+      ).servers;
+      const weather = discovered.find((x) => x.root.endsWith('weather-py'));
+      assert.ok(weather?.tools.length, 'the CLI discovers weather-py with tools');
+      const expectedTools = weather.tools.map((t) => t.name);
+
+      await waitForPaletteCommand(page, CREATE_COMMAND);
+      // (Not runCommand: it waits for the quick input to close, and a quick pick follows.)
+      await paletteEntries(page, CREATE_COMMAND, { timeout: 10_000, expect: [CREATE_COMMAND] });
+      await page
+        .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+        .filter({ has: page.locator('.label-name', { hasText: CREATE_COMMAND }) })
+        .first()
+        .click();
+      // Three servers: a quick pick names them by folder.
+      const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      let labels = [];
+      await waitFor(
+        async () => {
+          labels = await pick.evaluateAll((rs) => rs.map((r) => r.getAttribute('aria-label') ?? r.textContent ?? ''));
+          return labels.some((l) => l.startsWith('weather-py'));
+        },
+        { timeout: 15_000, message: () => `a quick pick with weather-py; it shows ${JSON.stringify(labels)}` },
+      );
+      assert.deepEqual(
+        labels.map((l) => l.split(/[,\s]/)[0]).sort(),
+        discovered.map((x) => x.root).sort(),
+        'the quick pick lists the discovered servers',
+      );
+      await pick.nth(labels.findIndex((l) => l.startsWith('weather-py'))).click();
+      debug('picked weather-py');
+
+      let text = '';
+      await waitFor(
+        () => {
+          text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+          return text.length > 0;
+        },
+        { timeout: 15_000, message: `${MATRIX_FILE} to be written` },
+      );
+      const errors = [];
+      const config = parseJsonc(text, errors, { allowTrailingComma: true });
+      assert.deepEqual(errors, [], 'the new matrix file parses (JSONC)');
+      assert.deepEqual(Object.keys(config.tools), expectedTools, 'the new matrix file names the tools of weather-py');
+      assert.equal(config.server.cwd, 'weather-py', 'the server runs in its folder');
+      assert.deepEqual(Object.keys(config.principals).sort(), ['admin', 'reader'], 'two principals to edit');
+      // The file is opened, and the Testing view lists the new tools.
+      await waitFor(async () => (await page.locator('.part.editor .tab.active').getAttribute('aria-label').catch(() => ''))?.includes(MATRIX_FILE), {
+        timeout: 10_000,
+        message: `an editor tab for ${MATRIX_FILE}`,
+      });
+      await page.keyboard.press('Control+Shift+P').catch(() => {});
+      await page.keyboard.press('Escape');
+      await runCommand(page, 'View: Show Testing', { timeout: 10_000 }).catch(() => runCommand(page, 'Testing: Focus on Test Explorer View'));
+      const rootLabel = `${FOLDER_NAME} · ${MATRIX_FILE}`;
+      await waitFor(async () => (await testingRows(page)).some((r) => r.level === 1 && r.label === rootLabel), {
+        timeout: 15_000,
+        message: `the new ${MATRIX_FILE} in the Testing view`,
+      });
+      const tools = await expandTestingRow(page, rootLabel, 1, { expectChildren: expectedTools.length });
+      assert.deepEqual(tools.map((r) => r.label).sort(), [...expectedTools].sort(), "the Testing view lists the new file's tools");
+      await screenshot(page, 'e2e-matrix-created.png', RESULTS);
+      created = true;
+    }),
+  );
+
+  // mcp-matrix.json is JSONC (package.json contributes the language association): the
+  // comment header of the scaffold and the demo must not be reported as JSON errors.
+  it(
+    'the created mcp-matrix.json (with its comment header) opens without JSON errors',
+    { timeout: 30_000 },
+    async () => {
+      if (s.setupError) throw new Error(`the VS Code session did not start: ${s.setupError.message}`);
+      const { page } = s;
+      assert.ok(created, 'the matrix file was not created (see the previous test)');
+      // The file is open in the active editor (Create opens it); its comment header is lines 1-3.
+      let snap;
+      await waitFor(async () => (snap = await editorSnapshot(page))?.title.includes(MATRIX_FILE), { timeout: 10_000, message: `${MATRIX_FILE} in the active editor` });
+      const commentLines = snap.lines.filter((l) => l.text.trimStart().startsWith('//')).map((l) => l.line);
+      assert.ok(commentLines.length > 0, 'the scaffold starts with // comment lines');
+      // Give the JSON language service time to validate the open document (the bug shows in ~1 s).
+      const flagged = await waitFor(
+        async () => {
+          snap = await editorSnapshot(page);
+          const lines = snap.markers.filter((m) => m.severity === 'error' && commentLines.includes(m.line)).map((m) => m.line);
+          return lines.length ? lines : null;
+        },
+        { timeout: 8000 },
+      ).catch(() => []);
+      debug(`error squiggles on comment lines: ${JSON.stringify(flagged)}`);
+      await screenshot(page, 'e2e-matrix-jsonc-errors.png', RESULTS);
+      assert.deepEqual([...new Set(flagged)], [], `${MATRIX_FILE}: VS Code marks its comment lines as errors ("Comments are not permitted in JSON")`);
+    },
+  );
+});
+
+/**
+ * Opens the Test Results panel and selects the message of the failed cell tool/principal, so
+ * its expected vs actual is shown. Asserts the message text names both.
+ */
+async function openFailureMessage(page, cell) {
+  // The status bar item's command (testing.showMostRecentOutput) opens the Test Results panel.
+  await page.locator('.part.statusbar .statusbar-item', { hasText: /Matrix \d+\/\d+/ }).first().click();
+  const rowsSel = '.part.panel .test-output-peek-tree .monaco-list-row';
+  const read = () =>
+    page.$$eval(rowsSel, (rs) =>
+      rs
+        .map((r) => ({ index: Number(r.getAttribute('data-index')), level: Number(r.getAttribute('aria-level')), ariaLabel: r.getAttribute('aria-label') ?? '' }))
+        .sort((a, b) => a.index - b.index),
+    );
+  // One row per failed cell: "<principal> → <tool>: expected <e>, got <a>. <detail>".
+  const prefix = `${cell.principal} → ${cell.tool}: expected ${cell.expected}, got ${cell.actual}.`;
+  let rows = [];
+  const row = await waitFor(async () => (rows = await read()).find((r) => r.ariaLabel.startsWith(prefix)), {
+    timeout: 15_000,
+    message: () => `a Test Results row "${prefix} …"; rows: ${JSON.stringify(rows.map((r) => r.ariaLabel.slice(0, 80)))}`,
+  });
+  debug(`results rows: ${JSON.stringify(rows.map((r) => `${r.level} ${r.ariaLabel.slice(0, 60)}`))}`);
+  await page.locator(`${rowsSel}[data-index="${row.index}"]`).click();
+  return { row, rows };
+}
