@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateTree } from './lib/gen-tree.mjs';
 import { secretBenchRows } from './secrets.mjs';
+import { authzBenchRows } from './authz.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
@@ -72,6 +73,9 @@ run('node', ['scripts/build.mjs', '--production']);
 
 // Secret detection: engine vs secretlint and vs rg over a real node_modules; live re-scan latency.
 for (const r of await secretBenchRows({ root, corpus, quick })) row(r.name, r.value, r.unit, r.target, r.met, r.detail);
+
+// Authorization lint: vs a parse-only baseline and vs ESLint over real MCP packages; live re-lint latency.
+for (const r of await authzBenchRows({ root, corpus, quick })) row(r.name, r.value, r.unit, r.target, r.met, r.detail);
 
 // Bundle size and activation time.
 {

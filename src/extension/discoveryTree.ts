@@ -15,6 +15,7 @@ import type { KeychainItem, KeychainService } from './keychainService';
 import type { KeyringReferenceSite } from '../core/keychain/references';
 
 export const OPEN_LOCATION_COMMAND = 'mcpSecure.openLocation';
+const REFRESH_DEBOUNCE_MS = 120;
 
 type GroupId = 'findings' | 'servers' | 'workspaceConfigs' | 'userConfigs' | 'keychain';
 
@@ -67,11 +68,40 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
     private readonly findingsService: FindingsService,
     private readonly keychainService: KeychainService,
   ) {
-    this.subscriptions = [
-      service.onDidChange(() => this.changed.fire(undefined)),
-      findingsService.onDidChange(() => this.changed.fire(undefined)),
-      keychainService.onDidChange(() => this.changed.fire(this.groups.keychain)),
-    ];
+    // One refresh for a burst of changes (discovery, its scan and the keychain listing finish
+    // within milliseconds of each other), and only when what the tree shows changed: refreshes
+    // that overlapped made VS Code render one node's children under another.
+    const schedule = () => {
+      if (this.refreshTimer) clearTimeout(this.refreshTimer);
+      this.refreshTimer = setTimeout(() => {
+        this.refreshTimer = undefined;
+        const signature = this.signature();
+        if (signature === this.lastSignature) return;
+        this.lastSignature = signature;
+        this.changed.fire(undefined);
+      }, REFRESH_DEBOUNCE_MS);
+    };
+    this.subscriptions = [findingsService.onDidChange(schedule), keychainService.onDidChange(schedule)];
+  }
+
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private lastSignature = '';
+
+  /** Everything the tree renders, as one string (labels, descriptions, counts, states). */
+  private signature(): string {
+    const snapshot = this.snapshot;
+    if (!snapshot) return '';
+    return JSON.stringify([
+      snapshot.folders.map((f) => [
+        f.root,
+        f.servers.map((s) => [s.root, s.language, s.framework, s.transports, s.tools.map((t) => [t.name, t.file, t.line, this.findingsService.verdictFor(t.file, t.name, t.line)?.verdict])]),
+        f.configs.map((c) => [c.path, c.client, c.scope, c.problems.map((p) => p.message), c.servers.map((s) => [s.name, s.transport, s.command?.value, s.url?.value, s.disabled])]),
+      ]),
+      snapshot.userConfigs.map((c) => [c.path, c.client, c.servers.map((s) => [s.name, s.transport, s.command?.value, s.url?.value])]),
+      this.findingFiles().map(([file, list]) => [file, list.map((f) => [f.ruleId, f.fingerprint, f.range.start.offset, f.message])]),
+      this.keychainService.state.failure?.message,
+      this.keychainService.state.items.map((i) => [i.entry.reference, i.references.map((r) => [r.file, r.key, r.range.start.offset])]),
+    ]);
   }
 
   private findingFiles(): Array<[string, readonly Finding[]]> {
@@ -263,6 +293,7 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
   }
 
   dispose(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }

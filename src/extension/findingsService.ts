@@ -128,6 +128,8 @@ export class FindingsService implements vscode.Disposable {
       this.log.info(`Scan: ${count} finding(s) in ${byFile.size} file(s)${suppressed ? `, ${suppressed} suppressed` : ''} in ${Date.now() - started} ms${git === false ? ' (git checks off: Restricted Mode)' : ''}`);
     } catch (error) {
       this.log.error('Scan failed', error);
+      // The tree still shows the new discovery (it refreshes on this event).
+      this.changed.fire();
     }
   }
 
