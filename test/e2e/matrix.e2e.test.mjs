@@ -510,7 +510,8 @@ describe('MCP Secure principal matrix in a real VS Code (code-server + Chromium)
       await waitFor(
         async () => {
           labels = await pick.evaluateAll((rs) => rs.map((r) => r.getAttribute('aria-label') ?? r.textContent ?? ''));
-          return labels.some((l) => l.startsWith('weather-py'));
+          // Wait for the whole list: rows of the palette are recycled while the pick renders.
+          return labels.some((l) => l.startsWith("weather-py")) && discovered.every((x) => labels.some((l) => l.startsWith(x.root)));
         },
         { timeout: 15_000, message: () => `a quick pick with weather-py; it shows ${JSON.stringify(labels)}` },
       );
