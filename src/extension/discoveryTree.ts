@@ -156,7 +156,6 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
         if (node.id === 'keychain') {
           const { items } = this.keychainService.state;
           const item = new vscode.TreeItem(GROUP_LABELS.keychain, vscode.TreeItemCollapsibleState.Collapsed);
-          item.id = 'group:keychain';
           item.description = String(items.length);
           item.iconPath = new vscode.ThemeIcon('key');
           item.contextValue = 'group.keychain';
@@ -171,7 +170,6 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
               ? snapshot.folders.reduce((n, f) => n + f.configs.length, 0)
               : snapshot.userConfigs.length;
         const item = new vscode.TreeItem(GROUP_LABELS[node.id], count > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-        item.id = `group:${node.id}`;
         item.description = String(count);
         item.iconPath = new vscode.ThemeIcon(
           node.id === 'findings' ? 'shield' : node.id === 'servers' ? 'server-process' : node.id === 'userConfigs' ? 'account' : 'settings-gear',
@@ -182,7 +180,6 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
       case 'findingFile': {
         // Collapsed: the per-file count is the overview; the Problems panel has the full list.
         const item = new vscode.TreeItem(this.displayPath(node.file), vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `findingFile:${node.file}`;
         item.description = String(node.findings.length);
         item.resourceUri = vscode.Uri.file(node.file);
         item.iconPath = vscode.ThemeIcon.File;
@@ -193,7 +190,6 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
         const f = node.finding;
         const label = f.secret ? `${f.secret.key ?? f.secret.location} (${f.secret.redacted})` : f.message;
         const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
-        item.id = `finding:${f.file}:${f.fingerprint}:${f.range.start.offset}`;
         item.description = `${f.ruleId}${f.secret ? ` · ${f.secret.provider}` : ''} · ${f.range.start.line}:${f.range.start.column}${f.secret?.gitExposure === 'history' ? ' · in git history' : ''}`;
         item.tooltip = f.message;
         item.iconPath = SEVERITY_ICON[f.severity];
@@ -204,7 +200,6 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
       case 'keychainEntry': {
         const { entry, references } = node.item;
         const item = new vscode.TreeItem(entry.account, references.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-        item.id = `keychain:${entry.service}/${entry.account}`;
         item.description = `${entry.service === 'mcp-secure' ? '' : `${entry.service} · `}${references.length > 0 ? `${references.length} reference${references.length === 1 ? '' : 's'}` : 'not referenced'}`;
         item.tooltip = `${entry.reference}\nThe value stays in the OS keychain; use Reveal to see it.`;
         item.iconPath = new vscode.ThemeIcon('key');
@@ -228,7 +223,6 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
       case 'server': {
         const label = folderRelative(node.folder.root, node.server.root, multiRoot);
         const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
-        item.id = `server:${node.server.root}`;
         const transports = node.server.transports.length > 0 ? node.server.transports.join(', ') : 'transport unknown';
         item.description = `${node.server.language} · ${node.server.framework} · ${transports}`;
         item.tooltip = new vscode.MarkdownString(
@@ -242,7 +236,6 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
       }
       case 'tool': {
         const item = new vscode.TreeItem(node.tool.name, vscode.TreeItemCollapsibleState.None);
-        item.id = `tool:${node.tool.file}:${node.tool.line}:${node.tool.column}:${node.tool.name}`;
         const verdict = this.findingsService.verdictFor(node.tool.file, node.tool.name, node.tool.line);
         item.description = `${toPosix(path.relative(node.server.root, node.tool.file))}:${node.tool.line}${verdict ? ` · ${verdict.verdict}` : ''}`;
         item.tooltip = verdict ? `${node.tool.name}: ${verdict.verdict}${verdict.rules.length ? ` (${verdict.rules.join(', ')})` : ''}\n${verdict.reason}` : node.tool.name;
@@ -255,7 +248,6 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
         const label = node.folder ? folderRelative(node.folder.root, node.config.path, multiRoot) : tildify(node.config.path);
         const state = node.config.servers.length + node.config.problems.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None;
         const item = new vscode.TreeItem(label, state);
-        item.id = `config:${node.config.path}`;
         item.description = `${clientLabel(node.config.client)} · ${node.config.scope}`;
         item.tooltip = `${node.config.path}\n${clientLabel(node.config.client)}, ${node.config.scope} scope, ${node.config.servers.length} server(s)`;
         item.iconPath = new vscode.ThemeIcon(node.config.problems.some((p) => p.severity === 'error') ? 'error' : 'json');
@@ -266,7 +258,6 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
       }
       case 'configServer': {
         const item = new vscode.TreeItem(node.server.name, vscode.TreeItemCollapsibleState.None);
-        item.id = `configServer:${node.config.path}:${node.server.path.join('/')}`;
         const target = node.server.command ? redactSecretsIn(node.server.command.value) : node.server.url ? redactSecretsIn(redactUrl(node.server.url.value), 'url') : '';
         item.description = `${node.server.transport}${target ? ` · ${target}` : ''}${node.server.disabled ? ' · disabled' : ''}`;
         item.iconPath = new vscode.ThemeIcon(node.server.transport === 'stdio' ? 'terminal' : 'globe');
