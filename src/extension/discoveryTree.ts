@@ -222,7 +222,9 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
       }
       case 'server': {
         const label = folderRelative(node.folder.root, node.server.root, multiRoot);
-        const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
+        // Collapsed: children are fetched when opened (bulk fetches of many expanded nodes
+        // after a refresh were where VS Code mixed up children).
+        const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
         const transports = node.server.transports.length > 0 ? node.server.transports.join(', ') : 'transport unknown';
         item.description = `${node.server.language} · ${node.server.framework} · ${transports}`;
         item.tooltip = new vscode.MarkdownString(
@@ -246,7 +248,7 @@ export class DiscoveryTreeProvider implements vscode.TreeDataProvider<Node>, vsc
       }
       case 'config': {
         const label = node.folder ? folderRelative(node.folder.root, node.config.path, multiRoot) : tildify(node.config.path);
-        const state = node.config.servers.length + node.config.problems.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None;
+        const state = node.config.servers.length + node.config.problems.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
         const item = new vscode.TreeItem(label, state);
         item.description = `${clientLabel(node.config.client)} · ${node.config.scope}`;
         item.tooltip = `${node.config.path}\n${clientLabel(node.config.client)}, ${node.config.scope} scope, ${node.config.servers.length} server(s)`;
