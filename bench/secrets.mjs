@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { dirname, extname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { exec, median, timeMedian } from './lib/timing.mjs';
 
 const SECRETLINT = { secretlint: '13.0.6', '@secretlint/secretlint-rule-preset-recommend': '13.1.0' };
 
@@ -53,39 +54,6 @@ const eligible = (name) => (EXTENSIONS.has(extname(name).toLowerCase()) || /^\.e
 // ── Processes and timing ──────────────────────────────────────────────────────────────────
 
 /** GNU time, when installed, adds each child's CPU time (user + sys): steadier than wall time on a busy machine. */
-const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
-const CPU_MARK = '__bench_cpu';
-
-function exec(cmd, args, { cwd, ok = [0], env } = {}) {
-  const [file, argv] = GNU_TIME ? [GNU_TIME, ['-f', `${CPU_MARK} %U %S`, cmd, ...args]] : [cmd, args];
-  const started = process.hrtime.bigint();
-  const r = spawnSync(file, argv, { cwd, env, encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (r.error) throw r.error;
-  if (!ok.includes(r.status)) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${(r.stderr || r.stdout || '').slice(0, 800)}`);
-  const cpu = new RegExp(`${CPU_MARK} ([\\d.]+) ([\\d.]+)`).exec(r.stderr ?? '');
-  return { ms, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN, stdout: r.stdout, stderr: r.stderr };
-}
-
-const median = (values) => {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
-
-/** One warm-up run (its output is returned as `warm`), then `times` timed runs. */
-function timeMedian(cmd, args, times, options) {
-  const warm = exec(cmd, args, options);
-  const samples = [];
-  const cpu = [];
-  let last = warm;
-  for (let i = 0; i < times; i++) {
-    last = exec(cmd, args, options);
-    samples.push(last.ms);
-    cpu.push(last.cpuMs);
-  }
-  return { ms: median(samples), cpuMs: median(cpu), samples, stdout: last.stdout, warm };
-}
 
 /** `1.9 s (CPU 1.7 s)`: wall time, and the CPU time when known. */
 const fmtT = (t) => (Number.isNaN(t.cpuMs) ? fmt(t.ms) : `${fmt(t.ms)} (CPU ${fmt(t.cpuMs)})`);
