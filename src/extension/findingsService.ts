@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Finding, ServerProject } from '../core/model';
-import { lintAuthorizationDocument, type ToolVerdict } from '../core/authz';
+import { lintAuthorizationDocumentDetailed, type ToolVerdict } from '../core/authz';
 import { applySuppressions } from '../core/suppress';
 import { ruleDocPath } from '../core/rules';
 import { candidateOf, loadProjectSettings, scanDiscovered, scanDocument, type DocumentKind } from '../core/scan/scan';
@@ -26,8 +26,15 @@ interface TrackedFile {
 
 const TYPING_DEBOUNCE_MS = 150;
 
-function verdictKey(file: string, tool: string, line: number): string {
-  return `${file}\u0000${tool}\u0000${line}`;
+/** Groups verdicts by file (the tree asks per tool; a live re-lint replaces one file's list). */
+function verdictsByFile(verdicts: readonly ToolVerdict[]): Map<string, ToolVerdict[]> {
+  const byFile = new Map<string, ToolVerdict[]>();
+  for (const v of verdicts) {
+    const list = byFile.get(v.file) ?? [];
+    list.push(v);
+    byFile.set(v.file, list);
+  }
+  return byFile;
 }
 
 const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
@@ -68,11 +75,21 @@ export class FindingsService implements vscode.Disposable {
     return tracked ? { kind: tracked.kind, root: tracked.root } : undefined;
   }
 
-  /** Authorization verdicts of the last full scan, by file, tool and line. */
-  private verdicts = new Map<string, ToolVerdict>();
+  /** Authorization verdicts by file: from the last full scan, replaced per file by live re-lints. */
+  private verdicts = new Map<string, ToolVerdict[]>();
 
+  /**
+   * The verdict of a tool registered at `line` of `file`. The tree's lines come from the saved
+   * file while a live re-lint sees the editor's text, so when lines moved the nearest
+   * registration of the same tool name answers.
+   */
   verdictFor(file: string, tool: string, line: number): ToolVerdict | undefined {
-    return this.verdicts.get(verdictKey(file, tool, line));
+    let best: ToolVerdict | undefined;
+    for (const v of this.verdicts.get(file) ?? []) {
+      if (v.tool !== tool) continue;
+      if (!best || Math.abs(v.range.start.line - line) < Math.abs(best.range.start.line - line)) best = v;
+    }
+    return best;
   }
 
   /** The server project a source file belongs to (for authorization fixes). */
@@ -117,7 +134,7 @@ export class FindingsService implements vscode.Disposable {
       }
       this.tracked = tracked;
       this.byFile = byFile;
-      this.verdicts = new Map(scans.flatMap((scan) => scan.verdicts.map((v): [string, ToolVerdict] => [verdictKey(v.file, v.tool, v.range.start.line), v])));
+      this.verdicts = verdictsByFile(scans.flatMap((scan) => scan.verdicts));
       // Open documents may hold unsaved edits: their text wins over the file on disk.
       for (const document of vscode.workspace.textDocuments) {
         if (document.isDirty && tracked.has(document.uri.fsPath)) await this.scanDocumentNow(document);
@@ -157,9 +174,10 @@ export class FindingsService implements vscode.Disposable {
     const { findings } = scanDocument(file, text, tracked.kind, tracked.root, tracked.settings);
     if (tracked.project) {
       // Server source: the authorization lint of this file, against the project's other files.
-      const authz = await lintAuthorizationDocument(file, text, tracked.project, { authorizationFunctions: tracked.settings.authorizationFunctions });
+      const authz = await lintAuthorizationDocumentDetailed(file, text, tracked.project, { authorizationFunctions: tracked.settings.authorizationFunctions });
       if (document.version !== version) return; // a newer keystroke will re-lint
-      const { kept } = applySuppressions(authz, text);
+      this.verdicts.set(file, authz.verdicts.filter((v) => v.file === file));
+      const { kept } = applySuppressions(authz.findings, text);
       findings.push(...kept.flatMap((f) => {
         const override = tracked.settings.severity[f.ruleId];
         return override === 'off' ? [] : [override ? { ...f, severity: override } : f];
