@@ -3,8 +3,7 @@
 // on the workbench. Failure diagnostics (screenshot, the extension's log, the extension
 // host's lines about it, code-server's log, page errors) are printed once per session.
 //
-// Used by authz.e2e.test.mjs; the same shape as the Session classes of secrets.e2e and
-// vscode.e2e (which keep their own copies for now).
+// Used by authz.e2e, secrets.e2e and vscode.e2e.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -17,7 +16,7 @@ import {
   startCodeServer,
   tailFile,
 } from '../../../scripts/lib/code-server.mjs';
-import { openWorkbench, screenshot, viewMessage } from './workbench.mjs';
+import { openWorkbench, screenshot, viewMessage, waitFor } from './workbench.mjs';
 
 export const EXTENSION_ID = 'mcp-secure.mcp-secure';
 
@@ -62,12 +61,18 @@ export class Session {
    * @param {boolean} [o.keep]  keep the profile (E2E_KEEP)
    * @param {(text:string)=>string} [o.redact]  applied to everything printed
    * @param {(msg:string)=>void} [o.debug]
+   * @param {(home:string)=>void} [o.prepareHome]  fills the fake $HOME before code-server starts (e.g. plants user configs)
    */
-  constructor({ name, workspace, vsix, results, trusted = true, settings = {}, viewport = { width: 1440, height: 1400 }, keep = false, redact = (t) => t, debug = () => {} }) {
-    Object.assign(this, { name, workspace, vsix, results, trusted, settings, viewport, keep, redact, debug });
+  constructor({ name, workspace, vsix, results, trusted = true, settings = {}, viewport = { width: 1440, height: 1400 }, keep = false, redact = (t) => t, debug = () => {}, prepareHome }) {
+    Object.assign(this, { name, workspace, vsix, results, trusted, settings, viewport, keep, redact, debug, prepareHome });
   }
 
-  async start(chromium) {
+  /**
+   * @param {object} chromium  from launchChromium()
+   * @param {object} [opts]
+   * @param {(server:object)=>Promise<void>} [opts.beforeBrowser]  runs once code-server answers, before the page opens
+   */
+  async start(chromium, { beforeBrowser } = {}) {
     const cs = locateCodeServer();
     this.profile = createProfile({ trusted: this.trusted, keep: this.keep, prefix: `mcp-secure-e2e-${this.name}-`, settings: this.settings });
     if (this.keep) console.log(`# ${this.name}: profile in ${this.profile.dir}, workspace ${this.workspace}`);
@@ -76,6 +81,7 @@ export class Session {
     this.extensionDir = installed.dir;
     const home = path.join(this.profile.dir, 'home');
     fs.mkdirSync(home, { recursive: true });
+    this.prepareHome?.(home);
     this.env = {
       HOME: home,
       XDG_CONFIG_HOME: path.join(home, '.config'),
@@ -84,6 +90,7 @@ export class Session {
     };
     this.server = await startCodeServer(cs, this.profile, { folder: this.workspace, env: this.env });
     this.debug(`${this.name}: code-server up on ${this.server.url}`);
+    if (beforeBrowser) await beforeBrowser(this.server);
     this.context = await chromium.browser.newContext({ viewport: this.viewport });
     this.page = await this.context.newPage();
     this.pageErrors = [];
@@ -95,6 +102,25 @@ export class Session {
   /** The "MCP Secure" output channel, as written so far. */
   logText() {
     return findExtensionLogs(this.profile).mcpSecure.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+  }
+
+  /**
+   * Waits until the extension host has activated the extension (its "MCP Secure" log exists)
+   * and returns the activation event the host logged for it.
+   */
+  async waitForActivation(timeout = 30_000) {
+    return waitFor(
+      () => {
+        const logs = findExtensionLogs(this.profile);
+        if (logs.mcpSecure.length === 0) return null;
+        for (const f of logs.exthost) {
+          const m = fs.readFileSync(f, 'utf8').match(/_doActivateExtension mcp-secure\.mcp-secure\b.*activationEvent: '([^']+)'/);
+          if (m) return m[1];
+        }
+        return null;
+      },
+      { timeout, interval: 200, message: 'the extension host to activate mcp-secure.mcp-secure (and its "MCP Secure" log)' },
+    );
   }
 
   /** Lines of the extension host log that name the extension together with an error. */
@@ -143,8 +169,10 @@ export class Session {
   }
 
   async stop() {
+    this.debug(`${this.name}: stopping`);
     await this.context?.close().catch(() => {});
     await this.server?.stop();
+    this.debug(`${this.name}: stopped`);
     if (!this.keep) this.profile?.cleanup();
   }
 }
