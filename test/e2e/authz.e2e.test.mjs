@@ -180,6 +180,7 @@ function handlerOf(text, toolName) {
 
 /** Opens `rel` with Quick Open and waits until the editor shows exactly `text` (a resize re-renders lines). */
 async function openExpecting(page, rel, text, what) {
+  await hidePanel(page); // the whole file must be rendered
   await openFileQuickOpen(page, rel, { timeout: 30_000 });
   let snap;
   return waitFor(
@@ -223,15 +224,32 @@ const PANEL_FILTER = '.part.panel .markers-panel-action-filter input, .part.pane
 /** Shows the Problems panel filtered to one file (the whole workspace has ~40 problems; rows are virtualised). */
 async function showProblemsFor(page, rel) {
   if (!(await page.locator('.part.panel .markers-panel').isVisible().catch(() => false))) await page.keyboard.press('Control+Shift+M');
-  const filter = page.locator(PANEL_FILTER).first();
+  const filter = page.locator(PANEL_FILTER).filter({ visible: true }).first();
   await filter.waitFor({ state: 'visible', timeout: 10_000 });
-  await filter.fill(`**/${rel}`);
-  await page.waitForTimeout(300);
+  const want = `**/${rel}`;
+  const base = path.posix.basename(rel);
+  let headers = [];
+  // The filter box can miss a fill while the panel is still opening: fill until the list shows only this file.
+  await waitFor(
+    async () => {
+      if ((await filter.inputValue().catch(() => '')) !== want) await filter.fill(want);
+      headers = (await problemsDetails(page)).filter((r) => r.level === 1);
+      return headers.length === 1 && new RegExp(`^\\d+ problems? in file ${escapeRe(base)} `).test(headers[0].label);
+    },
+    { timeout: 15_000, interval: 300, message: () => `the Problems panel filtered to ${rel}; it shows the files ${JSON.stringify(headers.map((h) => h.label))}` },
+  );
 }
 
 async function hidePanel(page) {
-  if (await page.locator('.part.panel').isVisible().catch(() => false)) await page.keyboard.press('Control+J');
-  await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+  await waitFor(
+    async () => {
+      if (!(await page.locator('.part.panel').isVisible().catch(() => false))) return true;
+      await page.keyboard.press('Control+J');
+      await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: 2000 }).catch(() => {});
+      return false;
+    },
+    { timeout: 10_000, message: 'the panel to close (Ctrl+J)' },
+  );
 }
 
 /** Problems panel rows with the rule link: [{ index, level, label, code, href, line }]. */
@@ -564,7 +582,7 @@ describe('MCP Secure authorization lint in a real VS Code (code-server + Chromiu
   it(
     'typing that disables the inserted check brings the diagnostic back before saving; Undo removes it again',
     { timeout: 90_000 },
-    s.step('live-relint', async () => {
+    s.step('live-relint', async (t) => {
       const { page } = s;
       assert.ok(state.fixed, 'needs the quick fix test to have run');
       const { tool, fixed, checkLine, indent } = state;
@@ -599,6 +617,16 @@ describe('MCP Secure authorization lint in a real VS Code (code-server + Chromiu
       );
       await screenshot(page, 'e2e-authz-live-relint.png', RESULTS);
       await hidePanel(page);
+
+      // The tree: the tool's verdict for the unsaved text. The extension computes verdicts on full
+      // scans only (files on disk), so this is expected to lag until the file is saved: reported as
+      // todo while it does, a pass once the tree follows the editor.
+      const rows = await readToolRows(page, SERVER_DIR, (r) => r.some((x) => x.label === tool), 10_000);
+      const row = rows.find((x) => x.label === tool);
+      debug(`tree while the check is commented out (unsaved): ${tool} ${row.icon} "${row.description}"`);
+      if (row.icon !== 'codicon-unlock' || !row.description.endsWith('· unprotected')) {
+        t.todo(`the Servers tree still shows ${tool} as "${row.description}" (${row.icon}) while its unsaved text has no check: verdicts come from full scans only`);
+      }
 
       // Undo the typing: the check is back, and so is the absence of the diagnostic.
       await focusActiveEditor(page);
