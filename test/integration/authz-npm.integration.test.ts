@@ -87,7 +87,8 @@ function ensureCache(): string | undefined {
   // Is the registry reachable at all? (A failed install with the registry up is a failure, not a skip.)
   const ping = spawnSync(npm, ['view', `${PACKAGES[0]!.name}@${PACKAGES[0]!.version}`, 'version'], { encoding: 'utf8', timeout: 30_000 });
   if (ping.status !== 0 || ping.stdout.trim() !== PACKAGES[0]!.version) {
-    return `the npm registry is not reachable (npm view: ${(ping.stderr || ping.error?.message || `exit ${ping.status}`).trim().split('\n').pop()}); ${missing.length} package(s) not cached in ${cache}`;
+    const why = (ping.stderr || '').split('\n').filter((l) => /\S/.test(l) && !/complete log of this run/.test(l)).slice(0, 2).join(' ') || ping.error?.message || `exit ${ping.status}`;
+    return `the npm registry is not reachable (npm view: ${why.trim()}); ${missing.length} package(s) not cached in ${cache}`;
   }
   mkdirSync(cache, { recursive: true });
   const manifest = { name: 'mcps-authz-npm-cache', private: true, dependencies: Object.fromEntries(PACKAGES.map((p) => [p.name, p.version])) };
