@@ -644,7 +644,7 @@ describe('MCP Secure authorization lint in a real VS Code (code-server + Chromiu
   it(
     '"Suppress … (with a reason)" inserts a mcp-secure-ignore comment that silences the finding only while it has a reason',
     { timeout: 120_000 },
-    s.step('suppress', async () => {
+    s.step('suppress', async (t) => {
       const { page } = s;
       assert.ok(state.fixed, 'needs the quick fix test to have run');
       const base = state.fixed;
@@ -679,9 +679,14 @@ describe('MCP Secure authorization lint in a real VS Code (code-server + Chromiu
       assert.deepEqual(syntaxErrors(snap.text), [], 'the file with the suppression comment has syntax errors');
       const placeholder = m[1];
       debug(`suppression comment: ${JSON.stringify(comment)}`);
-      const suppressedLines = lineSet(cliFindingsForText(SOURCE, snap.text));
-      assert.ok(!suppressedLines.includes(target.line + 1), `the CLI still flags ${tool} under the comment`);
-      await waitForEditor(page, { lines: suppressedLines, text: snap.text, what: 'after the suppress fix', timeout: 10_000 });
+      // With the fix's placeholder as the reason, the editor agrees with the CLI on the same text,
+      // whatever that is; a placeholder that already counts as a reason is reported as todo.
+      const withPlaceholder = cliFindingsForText(SOURCE, snap.text);
+      await waitForEditor(page, { lines: lineSet(withPlaceholder), text: snap.text, what: 'after the suppress fix', timeout: 10_000 });
+      if (!withPlaceholder.some((f) => f.tool === tool)) {
+        t.todo(`the inserted placeholder ${JSON.stringify(placeholder)} already counts as a reason: the finding is suppressed before the user has given one`);
+      }
+      const suppressedLines = lineSet(withPlaceholder.filter((f) => f.tool !== tool));
 
       // The user types the reason over the placeholder: still suppressed; saved, the CLI agrees.
       const reason = 'canned read-only reports, reviewed in SEC-42';
@@ -690,6 +695,9 @@ describe('MCP Secure authorization lint in a real VS Code (code-server + Chromiu
       await page.keyboard.press('Shift+End');
       await page.keyboard.type(reason, { delay: 10 });
       const withReason = [...lines.slice(0, target.line - 1), `${comment.slice(0, col - 1)}${reason}`, ...lines.slice(target.line)].join('\n');
+      const typedReason = cliFindingsForText(SOURCE, withReason);
+      assert.ok(!typedReason.some((f) => f.tool === tool), `the CLI still flags ${tool} under the comment with a reason`);
+      assert.deepEqual(lineSet(typedReason), suppressedLines, 'the CLI with the reason typed in: only the suppressed finding is gone');
       await waitForEditor(page, { lines: suppressedLines, text: withReason, what: 'with the reason typed in', timeout: 10_000 });
       await page.keyboard.press('Control+S');
       await waitFor(() => readDisk(SOURCE) === withReason, { timeout: 10_000, message: `${SOURCE} on disk to hold the suppression after Ctrl+S` });
