@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { findExtensionLogs, locateCodeServer, prepareWorkspaceCopy, repoRoot } from '../../scripts/lib/code-server.mjs';
+import { findExtensionLogs, locateCodeServer, onCleanup, prepareWorkspaceCopy, repoRoot } from '../../scripts/lib/code-server.mjs';
 import { Session } from './lib/session.mjs';
 import { ProcessSampler, describeProcs, findSuspects, suspectPatterns } from './lib/processes.mjs';
 import {
@@ -44,6 +44,8 @@ const EXPECTED_FILE = path.join(repoRoot, 'test', 'fixtures', 'demo-expected-dis
 const VSIX = path.resolve(process.env.MCP_SECURE_VSIX || path.join(repoRoot, 'dist', 'mcp-secure.vsix'));
 const RESULTS = path.resolve(process.env.E2E_RESULTS || process.env.MCP_SECURE_TEST_RESULTS || path.join(repoRoot, 'test-results'));
 const KEEP = process.env.E2E_KEEP === '1';
+// The copy is removed on any exit (also Ctrl-C or a crash), unless E2E_KEEP=1.
+const unregisterWorkspace = onCleanup(() => KEEP || fs.rmSync(path.dirname(WORKSPACE), { recursive: true, force: true }));
 // Tall enough that the whole demo tree (~70 rows) is rendered: virtualized rows misread under load.
 const VIEWPORT = { width: 1440, height: 2800 };
 const DEBUG = process.env.E2E_DEBUG === '1';
@@ -245,6 +247,9 @@ describe('MCP Secure in a real VS Code (code-server + Chromium)', { timeout: 240
     debug('closing chromium');
     await chromium?.close();
     debug('chromium closed');
+    if (!KEEP) fs.rmSync(path.dirname(WORKSPACE), { recursive: true, force: true });
+    else console.log(`# workspace copy kept in ${WORKSPACE}`);
+    unregisterWorkspace();
   });
 
   describe('trusted workspace', () => {
