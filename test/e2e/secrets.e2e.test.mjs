@@ -24,17 +24,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseJsonc } from 'jsonc-parser';
-import {
-  createProfile,
-  findExtensionLogs,
-  installVsix,
-  locateCodeServer,
-  onCleanup,
-  prepareWorkspaceCopy,
-  repoRoot,
-  startCodeServer,
-  tailFile,
-} from '../../scripts/lib/code-server.mjs';
+import { onCleanup, prepareWorkspaceCopy, repoRoot } from '../../scripts/lib/code-server.mjs';
+import { Session } from './lib/session.mjs';
 import {
   chooseQuickFix,
   readEditor,
@@ -46,10 +37,8 @@ import {
   openFileQuickOpen,
   openMcpSecureView,
   openQuickFixMenu,
-  openWorkbench,
   problemsRows,
   screenshot,
-  viewMessage,
   waitFor,
   widenSidebar,
 } from './lib/workbench.mjs';
@@ -61,7 +50,6 @@ const KEEP = process.env.E2E_KEEP === '1';
 const DEBUG = process.env.E2E_DEBUG === '1';
 const KEYRING = process.env.MCP_SECURE_TEST_KEYRING === '1';
 const NO_KEYRING = !KEYRING && 'needs the test keyring: run through `npm test` or dbus-run-session (see the header of this file)';
-const EXTENSION_ID = 'mcp-secure.mcp-secure';
 const SERVICE = 'mcp-secure';
 // Tall enough that a whole config file is rendered (the editor is read from its rendered lines).
 const VIEWPORT = { width: 1440, height: 1400 };
@@ -138,111 +126,34 @@ const sameLines = (a, b) => a.length === b.length && a.every((x, i) => x === b[i
 const lineOf = (text, needle) => text.split('\n').findIndex((l) => l.includes(needle)) + 1; // 0: not found
 
 // ---------------------------------------------------------------------------------------
-// One trusted VS Code session
+// One trusted VS Code session (lib/session.mjs): a fake home, so the launcher is installed under
+// its XDG_DATA_HOME. The D-Bus session (and so the keyring) comes from our environment, which
+// code-server inherits.
 // ---------------------------------------------------------------------------------------
 
-class Session {
-  failed = false;
-
-  async start(chromium) {
-    const cs = locateCodeServer();
-    this.profile = createProfile({
-      trusted: true,
-      keep: KEEP,
-      prefix: 'mcp-secure-e2e-secrets-',
-      settings: {
-        'git.enabled': false,
-        'git.autoRepositoryDetection': false,
-        'extensions.autoUpdate': false,
-        // VS Code for the Web saves after a delay by default: "before saving" needs it off.
-        'files.autoSave': 'off',
-        // Typed text stays exactly as typed, no popups over the editor.
-        'editor.autoClosingQuotes': 'never',
-        'editor.autoClosingBrackets': 'never',
-        'editor.autoSurround': 'never',
-        'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' },
-        'editor.suggestOnTriggerCharacters': false,
-        'editor.parameterHints.enabled': false,
-        'editor.hover.enabled': false,
-        // The editor's text is read from its rendered lines: nothing else drawn in them.
-        'editor.minimap.enabled': false,
-        'editor.stickyScroll.enabled': false,
-        'editor.renderWhitespace': 'none',
-        'editor.wordWrap': 'off',
-        'editor.codeLens': false,
-        'editor.inlayHints.enabled': 'off',
-        'workbench.editor.enablePreview': false,
-      },
-    });
-    if (KEEP) console.log(`# profile in ${this.profile.dir}, workspace ${WORKSPACE}`);
-    const installed = installVsix(cs, this.profile, VSIX);
-    assert.equal(installed.id, EXTENSION_ID, `the VSIX installed ${installed.id}, expected ${EXTENSION_ID}`);
-    const home = path.join(this.profile.dir, 'home');
-    fs.mkdirSync(home, { recursive: true });
-    // A fake home: the launcher is installed under its XDG_DATA_HOME. The D-Bus session (and so
-    // the keyring) comes from our environment, which code-server inherits.
-    this.env = {
-      HOME: home,
-      XDG_CONFIG_HOME: path.join(home, '.config'),
-      XDG_DATA_HOME: path.join(home, '.local', 'share'),
-      XDG_CACHE_HOME: path.join(home, '.cache'),
-    };
-    this.server = await startCodeServer(cs, this.profile, { folder: WORKSPACE, env: this.env });
-    debug(`code-server up on ${this.server.url}`);
-    this.context = await chromium.browser.newContext({ viewport: VIEWPORT });
-    this.page = await this.context.newPage();
-    this.pageErrors = [];
-    this.page.on('pageerror', (e) => this.pageErrors.push(String(e)));
-    await openWorkbench(this.page, this.server.url, { timeout: 60_000 });
-    debug('workbench open');
-  }
-
-  logText() {
-    return findExtensionLogs(this.profile).mcpSecure.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
-  }
-
-  async diagnose(testName) {
-    const lines = [`---- diagnostics for secrets / ${testName} ----`];
-    if (this.page) {
-      const file = await screenshot(this.page, `e2e-failure-secrets-${testName.replace(/\W+/g, '-')}.png`, RESULTS).catch(() => null);
-      if (file) lines.push(`screenshot: ${file}`);
-      lines.push(`view message: ${await viewMessage(this.page).catch(() => '?')}`);
-    }
-    if (this.profile) {
-      const logs = findExtensionLogs(this.profile);
-      if (logs.mcpSecure.length === 0) lines.push('no "MCP Secure" output log found (did the extension activate?)');
-      for (const f of logs.mcpSecure) lines.push(`== ${f} (tail)`, tailFile(f, 60));
-      for (const f of logs.exthost) {
-        const relevant = fs.readFileSync(f, 'utf8').split('\n').filter((l) => /mcp-secure\.mcp-secure|\[error\]/i.test(l));
-        lines.push(`== ${f} (lines about mcp-secure / errors)`, relevant.slice(-40).join('\n'));
-      }
-    }
-    if (this.server) lines.push('== code-server log (tail)', this.server.logTail(30));
-    if (this.pageErrors?.length) lines.push('== page errors', this.pageErrors.slice(-10).join('\n'));
-    console.error(redact(lines.join('\n')));
-  }
-
-  /** Wraps a test body: setup errors are rethrown, diagnostics printed once on failure. */
-  step(testName, fn) {
-    return async (t) => {
-      if (this.setupError) throw new Error(`the VS Code session did not start: ${this.setupError.message}`, { cause: this.setupError });
-      try {
-        await fn(t);
-      } catch (e) {
-        if (!this.failed) await this.diagnose(testName).catch((d) => console.error('diagnostics failed:', d));
-        this.failed = true;
-        e.message = redact(e.message); // belt and braces: no value in the reporter's output
-        throw e;
-      }
-    };
-  }
-
-  async stop() {
-    await this.context?.close().catch(() => {});
-    await this.server?.stop();
-    if (!KEEP) this.profile?.cleanup();
-  }
-}
+const SESSION_SETTINGS = {
+  'git.enabled': false,
+  'git.autoRepositoryDetection': false,
+  'extensions.autoUpdate': false,
+  // VS Code for the Web saves after a delay by default: "before saving" needs it off.
+  'files.autoSave': 'off',
+  // Typed text stays exactly as typed, no popups over the editor.
+  'editor.autoClosingQuotes': 'never',
+  'editor.autoClosingBrackets': 'never',
+  'editor.autoSurround': 'never',
+  'editor.quickSuggestions': { other: 'off', comments: 'off', strings: 'off' },
+  'editor.suggestOnTriggerCharacters': false,
+  'editor.parameterHints.enabled': false,
+  'editor.hover.enabled': false,
+  // The editor's text is read from its rendered lines: nothing else drawn in them.
+  'editor.minimap.enabled': false,
+  'editor.stickyScroll.enabled': false,
+  'editor.renderWhitespace': 'none',
+  'editor.wordWrap': 'off',
+  'editor.codeLens': false,
+  'editor.inlayHints.enabled': 'off',
+  'workbench.editor.enablePreview': false,
+};
 
 /** Waits until the active editor is fully rendered with diagnostics (squiggles) on exactly `lines`. */
 async function waitForMarkers(page, lines, what, timeout = 30_000) {
@@ -261,7 +172,7 @@ async function waitForMarkers(page, lines, what, timeout = 30_000) {
 // ---------------------------------------------------------------------------------------
 
 describe('MCP Secure secrets in a real VS Code (code-server + Chromium + gnome-keyring)', { timeout: 200_000 }, () => {
-  const s = new Session();
+  const s = new Session({ name: 'secrets', workspace: WORKSPACE, vsix: VSIX, results: RESULTS, trusted: true, keep: KEEP, viewport: VIEWPORT, settings: SESSION_SETTINGS, redact, debug });
   let chromium;
   let expected; // finding lines per file, from the CLI
   const storedAccounts = [];

@@ -15,16 +15,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  createProfile,
-  findExtensionLogs,
-  installVsix,
-  locateCodeServer,
-  repoRoot,
-  startCodeServer,
-  tailFile,
-  prepareWorkspaceCopy,
-} from '../../scripts/lib/code-server.mjs';
+import { findExtensionLogs, locateCodeServer, onCleanup, prepareWorkspaceCopy, repoRoot } from '../../scripts/lib/code-server.mjs';
+import { Session } from './lib/session.mjs';
 import { ProcessSampler, describeProcs, findSuspects, suspectPatterns } from './lib/processes.mjs';
 import {
   MCP_CONTAINER,
@@ -32,7 +24,6 @@ import {
   errorNotifications,
   launchChromium,
   openMcpSecureView,
-  openWorkbench,
   paletteEntries,
   readTree,
   runCommand,
@@ -53,7 +44,8 @@ const EXPECTED_FILE = path.join(repoRoot, 'test', 'fixtures', 'demo-expected-dis
 const VSIX = path.resolve(process.env.MCP_SECURE_VSIX || path.join(repoRoot, 'dist', 'mcp-secure.vsix'));
 const RESULTS = path.resolve(process.env.E2E_RESULTS || process.env.MCP_SECURE_TEST_RESULTS || path.join(repoRoot, 'test-results'));
 const KEEP = process.env.E2E_KEEP === '1';
-const EXTENSION_ID = 'mcp-secure.mcp-secure';
+// The copy is removed on any exit (also Ctrl-C or a crash), unless E2E_KEEP=1.
+const unregisterWorkspace = onCleanup(() => KEEP || fs.rmSync(path.dirname(WORKSPACE), { recursive: true, force: true }));
 // Tall enough that the whole demo tree (~70 rows) is rendered: virtualized rows misread under load.
 const VIEWPORT = { width: 1440, height: 2800 };
 const DEBUG = process.env.E2E_DEBUG === '1';
@@ -194,134 +186,40 @@ async function readTreeUntilExpected(page, expected, opts, timeout = 45_000) {
 // One VS Code session (profile + code-server + page)
 // ---------------------------------------------------------------------------------------
 
-function makeFakeHome(profile) {
-  const home = path.join(profile.dir, 'home');
+/** Plants a user-level config in the fake home the server runs with. */
+function plantUserConfig(home) {
   const cfg = path.join(home, PLANTED_USER_CONFIG.rel);
   fs.mkdirSync(path.dirname(cfg), { recursive: true });
   fs.writeFileSync(
     cfg,
     JSON.stringify({ mcpServers: { [PLANTED_USER_CONFIG.server]: { command: 'npx', args: ['-y', '@example/planted-mcp-server'] } } }, null, 2),
   );
-  return {
-    HOME: home,
-    XDG_CONFIG_HOME: path.join(home, '.config'),
-    XDG_DATA_HOME: path.join(home, '.local', 'share'),
-    XDG_CACHE_HOME: path.join(home, '.cache'),
-  };
 }
 
-class Session {
-  static globalSetupError = null;
-
-  constructor(name, { trusted }) {
-    this.name = name;
-    this.trusted = trusted;
-    this.failed = false;
-  }
-
-  async start(cs, chromium, { beforeBrowser } = {}) {
-    this.profile = createProfile({
-      trusted: this.trusted,
-      keep: KEEP,
-      prefix: `mcp-secure-e2e-${this.name}-`,
-      settings: { 'git.enabled': false, 'git.autoRepositoryDetection': false, 'extensions.autoUpdate': false },
-    });
-    if (KEEP) console.log(`# ${this.name}: profile in ${this.profile.dir}`);
-    const installed = installVsix(cs, this.profile, VSIX);
-    assert.equal(installed.id, EXTENSION_ID, `the VSIX installed ${installed.id}, expected ${EXTENSION_ID}`);
-    this.env = makeFakeHome(this.profile);
-    this.server = await startCodeServer(cs, this.profile, { folder: WORKSPACE, env: this.env });
-    if (beforeBrowser) await beforeBrowser(this.server);
-    this.context = await chromium.browser.newContext({ viewport: VIEWPORT });
-    this.page = await this.context.newPage();
-    this.pageErrors = [];
-    this.page.on('pageerror', (e) => this.pageErrors.push(String(e)));
-    await openWorkbench(this.page, this.server.url, { timeout: 60_000 });
-  }
-
-  /** Prints what helps to understand a failure: extension logs, exthost errors, server log. */
-  async diagnose(testName) {
-    const lines = [`---- diagnostics for ${this.name} / ${testName} ----`];
-    if (this.page) {
-      const file = await screenshot(this.page, `e2e-failure-${this.name}-${testName.replace(/\W+/g, '-')}.png`, RESULTS).catch(() => null);
-      if (file) lines.push(`screenshot: ${file}`);
-      lines.push(`view message: ${await viewMessage(this.page).catch(() => '?')}`);
-    }
-    if (this.profile) {
-      const logs = findExtensionLogs(this.profile);
-      if (logs.mcpSecure.length === 0) lines.push('no "MCP Secure" output log found (did the extension activate?)');
-      for (const f of logs.mcpSecure) lines.push(`== ${f} (tail)`, tailFile(f, 60));
-      for (const f of logs.exthost) {
-        const text = fs.readFileSync(f, 'utf8');
-        const relevant = text.split('\n').filter((l) => /mcp-secure\.mcp-secure|\[error\]/i.test(l));
-        lines.push(`== ${f} (lines about mcp-secure / errors)`, relevant.slice(-40).join('\n'));
-      }
-    }
-    if (this.server) lines.push('== code-server log (tail)', this.server.logTail(30));
-    if (this.pageErrors?.length) lines.push('== page errors', this.pageErrors.slice(-10).join('\n'));
-    console.error(lines.join('\n'));
-  }
-
-  /** Wraps a test body: on failure, diagnostics are printed once per session. */
-  step(testName, fn) {
-    return async (t) => {
-      if (Session.globalSetupError) throw Session.globalSetupError;
-      if (this.setupError) throw new Error(`${this.name} VS Code session did not start: ${this.setupError.message}`, { cause: this.setupError });
-      try {
-        await fn(t);
-      } catch (e) {
-        if (!this.failed) await this.diagnose(testName).catch((d) => console.error('diagnostics failed:', d));
-        this.failed = true;
-        throw e;
-      }
-    };
-  }
-
-  /**
-   * Waits until the extension host has activated the extension (its "MCP Secure" log file
-   * exists) and returns the activation event the host logged for it.
-   */
-  async waitForActivation(timeout = 30_000) {
-    return waitFor(
-      () => {
-        const logs = findExtensionLogs(this.profile);
-        if (logs.mcpSecure.length === 0) return null;
-        for (const f of logs.exthost) {
-          const m = fs.readFileSync(f, 'utf8').match(/_doActivateExtension mcp-secure\.mcp-secure\b.*activationEvent: '([^']+)'/);
-          if (m) return m[1];
-        }
-        return null;
-      },
-      { timeout, interval: 200, message: 'the extension host to activate mcp-secure.mcp-secure (and its "MCP Secure" log)' },
-    );
-  }
-
-  /** Lines of the extension host log that say the extension failed. */
-  activationErrors() {
-    const out = [];
-    for (const f of findExtensionLogs(this.profile).exthost) {
-      for (const l of fs.readFileSync(f, 'utf8').split('\n')) {
-        if (/mcp-secure\.mcp-secure/i.test(l) && /\[error\]|failed|exception/i.test(l)) out.push(l);
-      }
-    }
-    return out;
-  }
-
-  async stop() {
-    debug(`${this.name}: stopping`);
-    await this.context?.close().catch(() => {});
-    await this.server?.stop();
-    debug(`${this.name}: stopped`);
-    if (!KEEP) this.profile?.cleanup();
-  }
+/** A session of lib/session.mjs (profile, VSIX, code-server with a fake home, page, diagnostics). */
+function newSession(name, trusted) {
+  return new Session({
+    name,
+    workspace: WORKSPACE,
+    vsix: VSIX,
+    results: RESULTS,
+    trusted,
+    keep: KEEP,
+    viewport: VIEWPORT,
+    debug,
+    settings: { 'git.enabled': false, 'git.autoRepositoryDetection': false, 'extensions.autoUpdate': false },
+    prepareHome: plantUserConfig,
+  });
 }
+
+/** Set when the shared setup (VSIX, fixture, code-server, Chromium) failed: every test rethrows it. */
+let globalSetupError = null;
 
 // ---------------------------------------------------------------------------------------
 // The tests
 // ---------------------------------------------------------------------------------------
 
 describe('MCP Secure in a real VS Code (code-server + Chromium)', { timeout: 240_000 }, () => {
-  let cs;
   let chromium;
   let expected;
 
@@ -335,13 +233,13 @@ describe('MCP Secure in a real VS Code (code-server + Chromium)', { timeout: 240
       );
       assert.ok(fs.existsSync(EXPECTED_FILE), `missing fixture ${EXPECTED_FILE}`);
       expected = loadExpected();
-      cs = locateCodeServer();
+      locateCodeServer(); // a clear message when `npm run setup` was not run
       debug('launching chromium');
       chromium = await launchChromium();
       debug('chromium up');
       fs.mkdirSync(RESULTS, { recursive: true });
     } catch (e) {
-      Session.globalSetupError = e;
+      globalSetupError = e;
     }
   });
 
@@ -349,14 +247,17 @@ describe('MCP Secure in a real VS Code (code-server + Chromium)', { timeout: 240
     debug('closing chromium');
     await chromium?.close();
     debug('chromium closed');
+    if (!KEEP) fs.rmSync(path.dirname(WORKSPACE), { recursive: true, force: true });
+    else console.log(`# workspace copy kept in ${WORKSPACE}`);
+    unregisterWorkspace();
   });
 
   describe('trusted workspace', () => {
-    const s = new Session('trusted', { trusted: true });
+    const s = newSession('trusted', true);
     before(async () => {
-      if (Session.globalSetupError) return;
+      if (globalSetupError) return void (s.setupError = globalSetupError);
       try {
-        await s.start(cs, chromium);
+        await s.start(chromium);
       } catch (e) {
         s.setupError = e;
         await s.diagnose('start').catch(() => {});
@@ -487,12 +388,12 @@ describe('MCP Secure in a real VS Code (code-server + Chromium)', { timeout: 240
   });
 
   describe('untrusted workspace (Restricted Mode)', () => {
-    const s = new Session('untrusted', { trusted: false });
+    const s = newSession('untrusted', false);
     let sampler;
     before(async () => {
-      if (Session.globalSetupError) return;
+      if (globalSetupError) return void (s.setupError = globalSetupError);
       try {
-        await s.start(cs, chromium, {
+        await s.start(chromium, {
           beforeBrowser: async (server) => {
             // Before any window connects there is no extension host: this is the baseline.
             // Processes that leave the tree still carry the server's environment marker.
