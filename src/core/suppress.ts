@@ -17,6 +17,8 @@ export interface Suppression {
 
 const DIRECTIVE = /(?:^|\s)(?:\/\/|#|\/\*|<!--|--|;)\s*mcp-secure-ignore\b(.*)$/;
 const COMMENT_LINE = /^\s*(?:\/\/|#|\/\*|\*|<!--|--|;)/;
+/** A quick fix's `<reason: …>` template is not a reason until the user replaces it. */
+const PLACEHOLDER_REASON = /^<[^>]*>$/;
 
 export function findSuppressions(text: string): Suppression[] {
   if (!text.includes('mcp-secure-ignore')) return [];
@@ -49,8 +51,9 @@ export function applySuppressions(findings: readonly Finding[], text: string): {
   for (const finding of findings) {
     const match = suppressions.find((s) => s.target === finding.range.start.line && s.ruleIds.includes(finding.ruleId));
     if (!match) kept.push(finding);
-    else if (match.reason.length === 0) {
-      kept.push({ ...finding, message: `${finding.message} (the mcp-secure-ignore on line ${match.line} has no reason, so it does not apply)` });
+    else if (match.reason.length === 0 || PLACEHOLDER_REASON.test(match.reason)) {
+      const what = match.reason.length === 0 ? 'has no reason' : 'still has the placeholder instead of a reason';
+      kept.push({ ...finding, message: `${finding.message} (the mcp-secure-ignore on line ${match.line} ${what}, so it does not apply)` });
     } else suppressed.push({ ...finding, suppression: { line: match.line, reason: match.reason } });
   }
   return { kept, suppressed };

@@ -34,6 +34,14 @@ test('hash comments and several rule ids work; a suppression without a reason do
   assert.match(kept[0]!.message, /has no reason/);
 });
 
+test("the quick fix's <reason: …> template is not a reason until it is replaced", () => {
+  const text = '    // mcp-secure-ignore MCPS201 <reason: why this tool needs no per-caller check>\n    server.tool("x")\n    // mcp-secure-ignore MCPS201 local demo only <not exposed>\n    server.tool("y")\n';
+  const { kept, suppressed } = applySuppressions([findingAt(text, 2, 'MCPS201'), findingAt(text, 4, 'MCPS201')], text);
+  assert.deepEqual(kept.map((f) => f.range.start.line), [2]);
+  assert.match(kept[0]!.message, /placeholder instead of a reason/);
+  assert.deepEqual(suppressed.map((f) => f.range.start.line), [4]);
+});
+
 test('the directive inside a string is not a suppression', () => {
   const text = '{ "note": "mcp-secure-ignore MCPS101 nope",\n  "KEY": "v" }';
   assert.deepEqual(findSuppressions(text), []);

@@ -618,15 +618,11 @@ describe('MCP Secure authorization lint in a real VS Code (code-server + Chromiu
       await screenshot(page, 'e2e-authz-live-relint.png', RESULTS);
       await hidePanel(page);
 
-      // The tree: the tool's verdict for the unsaved text. The extension computes verdicts on full
-      // scans only (files on disk), so this is expected to lag until the file is saved: reported as
-      // todo while it does, a pass once the tree follows the editor.
-      const rows = await readToolRows(page, SERVER_DIR, (r) => r.some((x) => x.label === tool), 10_000);
+      // The tree: the tool's verdict follows the unsaved text (the live re-lint replaces that
+      // file's verdicts), so the tool turns unprotected without a save.
+      const rows = await readToolRows(page, SERVER_DIR, (r) => r.some((x) => x.label === tool && x.icon === 'codicon-unlock' && x.description.endsWith('· unprotected')), 10_000);
       const row = rows.find((x) => x.label === tool);
       debug(`tree while the check is commented out (unsaved): ${tool} ${row.icon} "${row.description}"`);
-      if (row.icon !== 'codicon-unlock' || !row.description.endsWith('· unprotected')) {
-        t.todo(`the Servers tree still shows ${tool} as "${row.description}" (${row.icon}) while its unsaved text has no check: verdicts come from full scans only`);
-      }
 
       // Undo the typing: the check is back, and so is the absence of the diagnostic.
       await focusActiveEditor(page);
@@ -680,12 +676,11 @@ describe('MCP Secure authorization lint in a real VS Code (code-server + Chromiu
       const placeholder = m[1];
       debug(`suppression comment: ${JSON.stringify(comment)}`);
       // With the fix's placeholder as the reason, the editor agrees with the CLI on the same text,
-      // whatever that is; a placeholder that already counts as a reason is reported as todo.
+      // and the placeholder is not a reason: the finding stays, saying why.
       const withPlaceholder = cliFindingsForText(SOURCE, snap.text);
       await waitForEditor(page, { lines: lineSet(withPlaceholder), text: snap.text, what: 'after the suppress fix', timeout: 10_000 });
-      if (!withPlaceholder.some((f) => f.tool === tool)) {
-        t.todo(`the inserted placeholder ${JSON.stringify(placeholder)} already counts as a reason: the finding is suppressed before the user has given one`);
-      }
+      assert.ok(withPlaceholder.some((f) => f.tool === tool), `the inserted placeholder ${JSON.stringify(placeholder)} counts as a reason: the finding is suppressed before the user has given one`);
+      assert.ok(withPlaceholder.find((f) => f.tool === tool).message.includes('placeholder instead of a reason'), 'the finding says the suppression still has its placeholder');
       const suppressedLines = lineSet(withPlaceholder.filter((f) => f.tool !== tool));
 
       // The user types the reason over the placeholder: still suppressed; saved, the CLI agrees.
