@@ -9,7 +9,8 @@ import { FindingsService } from './findingsService';
 import { KeychainService, type KeychainItem } from './keychainService';
 import { MOVE_TO_KEYCHAIN, SUPPRESS_FINDING, SecretQuickFixes, moveToKeychain, suppressFinding, type MoveArgs } from './quickFixes';
 import type { FindingsService as Findings } from './findingsService';
-import { MATRIX_FILE, MatrixTesting, scaffoldMatrix } from './matrixTesting';
+import { MATRIX_FILE, MatrixTesting, SHOW_GRID_COMMAND, scaffoldMatrix } from './matrixTesting';
+import { MatrixGridPanel } from './matrixGrid';
 import { DiscoveryService } from './discoveryService';
 import { DiscoveryTreeProvider, OPEN_LOCATION_COMMAND, openLocation } from './discoveryTree';
 import { discoverySettings } from './config';
@@ -22,6 +23,15 @@ interface Ctx {
   findings: Findings;
   extensionPath: string;
   matrix: MatrixTesting;
+  grid: MatrixGridPanel;
+}
+
+/** The matrix starts servers: in Restricted Mode say so (with a way to trust) and do nothing. */
+async function requireTrust(what: string): Promise<boolean> {
+  if (vscode.workspace.isTrusted) return true;
+  const trust = await vscode.window.showWarningMessage(`MCP Secure: ${what} only in a trusted workspace.`, 'Manage Workspace Trust');
+  if (trust) await vscode.commands.executeCommand('workbench.trust.manage');
+  return false;
 }
 
 /** Keychain commands receive the tree node; from the palette they ask which entry. */
@@ -80,15 +90,13 @@ const COMMANDS: Record<string, (ctx: Ctx, ...args: any[]) => unknown> = {
   },
   [SUPPRESS_FINDING]: (_ctx, uri: string, line: number, ruleId: string, prefix: string) => suppressFinding(uri, line, ruleId, prefix),
   'mcpSecure.runMatrix': async (ctx) => {
-    if (!vscode.workspace.isTrusted) {
-      const trust = await vscode.window.showWarningMessage(
-        'MCP Secure: the principal matrix starts the MCP server, so it runs only in a trusted workspace.',
-        'Manage Workspace Trust',
-      );
-      if (trust) await vscode.commands.executeCommand('workbench.trust.manage');
-      return;
-    }
-    await ctx.matrix.runAll();
+    if (!(await requireTrust('the principal matrix starts the MCP server, so it runs'))) return;
+    await ctx.matrix.runAll(() => ctx.grid.show(true));
+  },
+  [SHOW_GRID_COMMAND]: async (ctx) => {
+    if (!(await requireTrust('the principal matrix grid (which runs and re-runs cells) opens'))) return;
+    await ctx.matrix.loadAll();
+    ctx.grid.show();
   },
   'mcpSecure.createMatrix': async (ctx) => {
     const snapshot = ctx.discovery.snapshot ?? (await ctx.discovery.refresh());
@@ -140,6 +148,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const keychain = new KeychainService(discovery, log);
   const tree = new DiscoveryTreeProvider(discovery, findings, keychain);
   const matrix = new MatrixTesting(log);
+  const grid = new MatrixGridPanel(context.extensionUri, matrix);
   const view = vscode.window.createTreeView('mcpSecure.discovery', { treeDataProvider: tree, showCollapseAll: true });
   const updateViewMessage = () => {
     view.message = vscode.workspace.isTrusted
@@ -152,6 +161,7 @@ export function activate(context: vscode.ExtensionContext): void {
     findings,
     keychain,
     matrix,
+    grid,
     tree,
     view,
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new SecretQuickFixes(findings), SecretQuickFixes.metadata),
@@ -162,7 +172,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   void vscode.commands.executeCommand('setContext', 'mcpSecure.trusted', vscode.workspace.isTrusted);
 
-  const ctx: Ctx = { log, discovery, keychain, findings, extensionPath: context.extensionPath, matrix };
+  const ctx: Ctx = { log, discovery, keychain, findings, extensionPath: context.extensionPath, matrix, grid };
   for (const [id, handler] of Object.entries(COMMANDS)) {
     context.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
