@@ -198,6 +198,36 @@ async function waitForPaletteCommand(page, title, { timeout = 45_000 } = {}) {
   throw new Error(`"${title}" did not appear in the command palette within ${timeout} ms (${tries} tries); it shows ${JSON.stringify(labels)}`);
 }
 
+// ---------------------------------------------------------------------------------------
+// The grid webview (code-server: iframe.webview → iframe#active-frame → the page)
+// ---------------------------------------------------------------------------------------
+
+const GRID_TITLE = 'Principal Matrix';
+
+function gridFrame(page) {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+}
+
+/** The grid's cell buttons: tool, principal, state, expectation, mismatch flag, classes, tooltip, aria label, icon. */
+async function readGridCells(grid) {
+  return grid
+    .locator('[data-cell]')
+    .evaluateAll((els) =>
+      els.map((e) => ({
+        tool: e.dataset.tool,
+        principal: e.dataset.principal,
+        state: e.dataset.state,
+        expected: e.dataset.expected,
+        mismatch: e.dataset.mismatch === 'true',
+        classes: e.className,
+        title: e.getAttribute('title') ?? '',
+        aria: e.getAttribute('aria-label') ?? '',
+        icon: !!e.querySelector('.icon'),
+      })),
+    )
+    .catch(() => []);
+}
+
 /** The status bar entry of the matrix: its text (codicons dropped), or null. */
 async function matrixStatus(page) {
   return page
@@ -477,6 +507,116 @@ describe('MCP Secure principal matrix in a real VS Code (code-server + Chromium)
   );
 
   it(
+    'the grid shows every cell of the CLI\'s matrix, mismatches outlined and marked, reasons in tooltips',
+    { timeout: 60_000 },
+    s.step('grid', async () => {
+      const { page } = s;
+      assert.ok(runFinishedAt, 'the run did not finish (see the first test)');
+      // Opened after the palette run (mcpSecure.matrix.showGridAfterRun); the status bar item opens it too.
+      const tab = page.locator('.part.editor .tab', { hasText: GRID_TITLE });
+      const opened = await waitFor(async () => (await tab.count()) > 0, { timeout: 10_000 }).then(() => true, () => false);
+      debug(`grid tab after the run: ${opened}`);
+      assert.ok(opened, `an editor tab "${GRID_TITLE}" after "${RUN_COMMAND}"`);
+      await page.locator('.part.statusbar .statusbar-item', { hasText: /Matrix \d+\/\d+/ }).first().click();
+      await tab.first().click();
+      const grid = gridFrame(page);
+      let cells = [];
+      await waitFor(
+        async () => {
+          cells = await readGridCells(grid);
+          return cells.length > 0 && cells.every((c) => c.state !== 'not-run');
+        },
+        { timeout: 20_000, message: () => `the grid's cells (with results); it shows ${cells.length} cells` },
+      );
+      const tools = new Set(expected.cells.map((c) => c.tool));
+      const principals = new Set(expected.cells.map((c) => c.principal));
+      assert.equal(cells.length, tools.size * principals.size, `the grid has ${cells.length} cells; the CLI's matrix has ${tools.size} tools × ${principals.size} principals`);
+      assert.equal(cells.length, expected.summary.total, 'as many cells as the CLI ran');
+      const byCell = new Map(cells.map((c) => [`${c.tool}/${c.principal}`, c]));
+      for (const want of expected.cells) {
+        const got = byCell.get(`${want.tool}/${want.principal}`);
+        assert.ok(got, `no grid cell for ${want.tool} / ${want.principal}`);
+        assert.equal(got.state, want.actual, `${want.tool} / ${want.principal}: the CLI got ${want.actual}`);
+        assert.equal(got.expected, want.expected, `${want.tool} / ${want.principal}: expectation`);
+        assert.equal(got.mismatch, !want.pass, `${want.tool} / ${want.principal}: mismatch flag`);
+        // Not by colour alone: an outline class, an icon and the accessible name say "mismatch".
+        assert.equal(got.classes.includes('mismatch'), !want.pass, `${want.tool} / ${want.principal}: outline class`);
+        assert.equal(got.icon, !want.pass, `${want.tool} / ${want.principal}: mismatch icon`);
+        assert.equal(/mismatch/.test(got.aria), !want.pass, `${want.tool} / ${want.principal}: aria-label "${got.aria}"`);
+        assert.ok(got.classes.includes(`s-${want.actual}`), `${want.tool} / ${want.principal}: state class (${got.classes})`);
+        // The tooltip gives the reason (expected, actual, the harness's detail), never a token.
+        assert.ok(got.title.includes(`expected ${want.expected === 'none' ? 'nothing' : want.expected}, got ${want.actual}`), `tooltip of ${want.tool} / ${want.principal}: ${got.title}`);
+        // (The detail is the editor run's own, which may word a server message differently from the CLI run's.)
+        assert.ok(got.title.split('\n').length >= 3 && got.title.split('\n')[2].trim().length > 0, `tooltip of ${want.tool} / ${want.principal} carries a reason: ${got.title}`);
+        assert.doesNotMatch(got.title, /eyJ[\w-]{10,}\.[\w-]{10,}/, 'a JWT in a tooltip');
+      }
+      assert.equal(cells.filter((c) => c.mismatch).length, expected.summary.failed, 'mismatch cells = the CLI\'s failed count');
+      const summary = (await grid.locator('[data-summary]').first().textContent()) ?? '';
+      assert.match(summary, new RegExp(`${expected.summary.total} cells \\(${tools.size} tools × ${principals.size} principals\\)`), `summary line: ${summary}`);
+      assert.match(summary, new RegExp(`${expected.summary.passed} as expected · ${expected.summary.failed} mismatches`), `summary line: ${summary}`);
+      await screenshot(page, 'e2e-matrix-grid.png', RESULTS);
+
+      // "Mismatches only": just the mismatch cells stay as buttons.
+      await grid.locator('#mismatches-only').check();
+      let shown = [];
+      await waitFor(async () => (shown = await readGridCells(grid)).length === expected.summary.failed, {
+        timeout: 5000,
+        message: () => `${expected.summary.failed} cells with "Mismatches only"; it shows ${shown.length}`,
+      });
+      assert.ok(shown.every((c) => c.mismatch), 'only mismatches are shown');
+      await screenshot(page, 'e2e-matrix-grid-mismatches.png', RESULTS);
+      await grid.locator('#mismatches-only').uncheck();
+      await waitFor(async () => (await readGridCells(grid)).length === expected.summary.total, { timeout: 5000, message: 'all cells again' });
+    }),
+  );
+
+  it(
+    'clicking a grid cell reveals it in the Testing view; "Re-run this cell" runs that one cell and keeps the rest',
+    { timeout: 90_000 },
+    s.step('rerun-cell', async () => {
+      const { page } = s;
+      const grid = gridFrame(page);
+      const target = expected.cells.find((c) => c.tool === 'delete_note' && c.principal === 'reader');
+      await grid.locator(`[data-cell][data-tool="${target.tool}"][data-principal="${target.principal}"]`).click();
+      // Revealed in the Testing view: the cell's row is selected there.
+      let rows = [];
+      await waitFor(
+        async () =>
+          (rows = await page
+            .$$eval(`${TESTING_TREE} .monaco-list-row.selected, ${TESTING_TREE} .monaco-list-row.focused`, (rs) => rs.map((r) => r.getAttribute('aria-label') ?? ''))
+            .catch(() => [])).some((l) => l.startsWith(target.principal)),
+        { timeout: 10_000, message: () => `the Testing view to select "${target.principal}" (under ${target.tool}); selected: ${JSON.stringify(rows)}` },
+      );
+      const before = s.logText().split('\n').length;
+      s.sampler.mark('before-rerun');
+      await grid.locator('[data-action="rerun"]').click();
+      // The log names the single cell; the grid then shows it again with the same outcome.
+      const cellRun = new RegExp(`running .*mcp-matrix\\.json \\(tools: ${target.tool}; principals: ${target.principal}\\)`);
+      await waitFor(() => s.logText().split('\n').slice(before - 1).some((l) => cellRun.test(l)), { timeout: 30_000, message: 'the log to show a run of that one cell' });
+      await waitFor(() => s.logText().split('\n').slice(before - 1).some((l) => /Principal matrix: 0\/1 cells as expected, 1 mismatch/.test(l)), {
+        timeout: 45_000,
+        message: () => `the single-cell run to finish (0/1 as expected: the cell is a mismatch); log tail:\n${s.logText().split('\n').slice(-8).join('\n')}`,
+      });
+      let cells = [];
+      await waitFor(
+        async () => {
+          cells = await readGridCells(grid);
+          const c = cells.find((x) => x.tool === target.tool && x.principal === target.principal);
+          return cells.length === expected.summary.total && c?.state === target.actual && c.mismatch && !(await grid.locator('#status').textContent())?.trim();
+        },
+        { timeout: 20_000, message: () => `the grid after the re-run; it shows ${cells.length} cells` },
+      );
+      assert.equal(cells.filter((c) => c.mismatch).length, expected.summary.failed, 'the other cells are kept');
+      // The status bar still counts the whole matrix (the cell is merged into the last run).
+      assert.equal(await matrixStatus(page), `Matrix ${expected.summary.passed}/${expected.summary.total} · ${expected.summary.failed} mismatches`);
+      const started = s.sampler.since('before-rerun').filter((p) => (p.cmdlines ?? [p.cmdline]).some((c) => /(^|[\s/])src\/http\.ts(\s|$)/.test(c)));
+      assert.ok(started.length > 0, 'the re-run started the notes-server');
+      let left = [];
+      await waitFor(() => (left = leftovers()).length === 0, { timeout: 10_000, message: () => `no leftovers after the re-run:\n${describeProcs(left)}` });
+    }),
+  );
+
+  it(
     '"Create Principal Matrix" without mcp-matrix.json writes one with the picked server\'s tools',
     { timeout: 60_000 },
     s.step('create', async () => {
@@ -592,8 +732,8 @@ describe('MCP Secure principal matrix in a real VS Code (code-server + Chromium)
  * its expected vs actual is shown. Asserts the message text names both.
  */
 async function openFailureMessage(page, cell) {
-  // The status bar item's command (testing.showMostRecentOutput) opens the Test Results panel.
-  await page.locator('.part.statusbar .statusbar-item', { hasText: /Matrix \d+\/\d+/ }).first().click();
+  // (The status bar item opens the grid; the Test Results panel is VS Code's "Test: Show Output".)
+  await runCommand(page, 'Test: Show Output', { timeout: 15_000 });
   const rowsSel = '.part.panel .test-output-peek-tree .monaco-list-row';
   const read = () =>
     page.$$eval(rowsSel, (rs) =>
