@@ -9,7 +9,8 @@ import { FindingsService } from './findingsService';
 import { KeychainService, type KeychainItem } from './keychainService';
 import { MOVE_TO_KEYCHAIN, SUPPRESS_FINDING, SecretQuickFixes, moveToKeychain, suppressFinding, type MoveArgs } from './quickFixes';
 import type { FindingsService as Findings } from './findingsService';
-import { MATRIX_FILE, MatrixTesting, SHOW_GRID_COMMAND, scaffoldMatrix } from './matrixTesting';
+import { MatrixTesting, SHOW_GRID_COMMAND } from './matrixTesting';
+import { createMatrix } from './matrixScaffold';
 import { MatrixGridPanel } from './matrixGrid';
 import { DiscoveryService } from './discoveryService';
 import { DiscoveryTreeProvider, OPEN_LOCATION_COMMAND, openLocation } from './discoveryTree';
@@ -98,31 +99,7 @@ const COMMANDS: Record<string, (ctx: Ctx, ...args: any[]) => unknown> = {
     await ctx.matrix.loadAll();
     ctx.grid.show();
   },
-  'mcpSecure.createMatrix': async (ctx) => {
-    const snapshot = ctx.discovery.snapshot ?? (await ctx.discovery.refresh());
-    const choices = snapshot.folders.flatMap((folder) => folder.servers.map((server) => ({ folder, server })));
-    if (choices.length === 0) throw new Error('no MCP server project was discovered in this workspace.');
-    const picked =
-      choices.length === 1
-        ? choices[0]
-        : (
-            await vscode.window.showQuickPick(
-              choices.map((c) => ({ label: c.server.root.slice(c.folder.root.length + 1) || '.', description: `${c.server.language} · ${c.server.tools.length} tools`, c })),
-              { title: 'MCP Secure: create a principal matrix for' },
-            )
-          )?.c;
-    if (!picked) return;
-    const target = vscode.Uri.file(`${picked.folder.root}/${MATRIX_FILE}`);
-    const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);
-    if (exists) {
-      await vscode.window.showTextDocument(target);
-      void vscode.window.showInformationMessage(`MCP Secure: ${MATRIX_FILE} already exists; edit it, or delete it to start over.`);
-      return;
-    }
-    await vscode.workspace.fs.writeFile(target, Buffer.from(scaffoldMatrix(picked.server, picked.folder.root), 'utf8'));
-    await vscode.window.showTextDocument(target);
-    await ctx.matrix.loadAll();
-  },
+  'mcpSecure.createMatrix': (ctx) => createMatrix(ctx.discovery, ctx.log, () => ctx.matrix.loadAll()),
   [OPEN_LOCATION_COMMAND]: (_ctx, file: string, range?: Parameters<typeof openLocation>[1]) => openLocation(file, range),
 };
 

@@ -13,7 +13,6 @@ import { HOSTILE_PRINCIPALS, type MatrixCell, type MatrixConfig, type MatrixEven
 import { DebugAttacher, planDebug } from './matrixDebug';
 import type { GridHost } from './matrixGrid';
 import type { Log } from './log';
-import type { ServerProject } from '../core/model';
 
 export const MATRIX_FILE = 'mcp-matrix.json';
 
@@ -375,41 +374,4 @@ function* iterate(collection: vscode.TestItemCollection): Generator<vscode.TestI
   const items: vscode.TestItem[] = [];
   collection.forEach((item) => items.push(item));
   yield* items;
-}
-
-/** A starting mcp-matrix.json for a discovered server: its tools, two principals to edit. */
-export function scaffoldMatrix(server: ServerProject, folderRoot: string): string {
-  const http = server.transports.includes('http');
-  const rel = path.relative(folderRoot, server.root).split(path.sep).join('/') || '.';
-  const launch: Record<ServerProject['language'], { command: string; args: string[] }> = {
-    typescript: { command: 'node', args: ['--import', 'tsx', 'src/index.ts'] },
-    javascript: { command: 'node', args: ['index.js'] },
-    python: { command: 'python', args: ['server.py'] },
-    go: { command: 'go', args: ['run', '.'] },
-  };
-  const tools = Object.fromEntries(server.tools.map((t) => [t.name, { args: {}, allow: ['admin'] }]));
-  const matrix = {
-    server: {
-      transport: http ? 'http' : 'stdio',
-      ...launch[server.language],
-      cwd: rel,
-      env: http
-        ? { OAUTH_ISSUER: '${issuer}', OAUTH_JWKS_URL: '${jwksUri}', OAUTH_AUDIENCE: '${audience}', PORT: '${port}' }
-        : { OAUTH_ISSUER: '${issuer}', OAUTH_JWKS_URL: '${jwksUri}', OAUTH_AUDIENCE: '${audience}' },
-      ...(http ? { url: 'http://127.0.0.1:${port}/mcp' } : { tokenEnv: 'MCP_ACCESS_TOKEN' }),
-      startupTimeoutMs: 15000,
-    },
-    principals: {
-      reader: { sub: 'alice', scopes: [] as string[] },
-      admin: { sub: 'root', scopes: [] as string[], claims: { role: 'admin' } },
-    },
-    tools,
-  };
-  return [
-    '// Principal matrix for MCP Secure: who may call which tool. Adjust the server command, the',
-    "// principals' scopes and each tool's args and allow list; the built-in hostile principals",
-    '// (anonymous, expired, wrong-audience, wrong-issuer, bad-signature, alg-none) always run.',
-    JSON.stringify(matrix, null, 2),
-    '',
-  ].join('\n');
 }
