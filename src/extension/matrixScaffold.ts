@@ -105,7 +105,7 @@ export async function createMatrix(discovery: DiscoveryService, log: Log, reload
     packageJson: existsSync(packageJson) ? await readFile(packageJson, 'utf8').catch(() => undefined) : undefined,
   };
   const fromConfigs = launchesFromConfigs(project, folder.root, configLaunches([...folder.configs, ...snapshot.userConfigs]), (p) => existsSync(p));
-  const candidates = [...fromConfigs, ...launchesFromManifest(project, folder.root)];
+  const candidates = [...fromConfigs, ...launchesFromManifest(project, folder.root, (p) => existsSync(p))];
   if (candidates.length === 0) throw new Error(`no way to start ${projectLabel} was found (no client config runs it, no start script).`);
   const scopes = await toolScopes(folder.root, server, log);
   log.info(`Create Principal Matrix: ${projectLabel}: ${candidates.length} launch candidate(s); scopes per tool ${JSON.stringify(scopes)}`);

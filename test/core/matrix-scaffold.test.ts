@@ -72,6 +72,7 @@ test('launch from a client config that runs the project: paths relative to the p
 });
 
 test('launches from the manifest: node/tsx scripts (tsx watch made one-shot), shell scripts skipped; the tools file only as a fallback', () => {
+  assert.deepEqual(launchesFromManifest(notes, '/ws', exists).map((c) => c.detail), ['tsx src/http.ts'], 'dist/http.js is not built: left out');
   const out = launchesFromManifest(notes, '/ws');
   assert.deepEqual(out.map((c) => c.detail), ['node dist/http.js', 'tsx src/http.ts']);
   assert.equal(out[0]!.server.transport, 'http');

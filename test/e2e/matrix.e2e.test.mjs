@@ -617,8 +617,8 @@ describe('MCP Secure principal matrix in a real VS Code (code-server + Chromium)
   );
 
   it(
-    '"Create Principal Matrix" without mcp-matrix.json writes one with the picked server\'s tools',
-    { timeout: 60_000 },
+    '"Create Principal Matrix" starts the picked server (after confirmation), lists its tools and proposes principals from its scopes',
+    { timeout: 90_000 },
     s.step('create', async () => {
       const { page } = s;
       const file = path.join(WORKSPACE, MATRIX_FILE);
@@ -632,9 +632,9 @@ describe('MCP Secure principal matrix in a real VS Code (code-server + Chromium)
       const discovered = JSON.parse(
         spawnSync(process.execPath, [CLI, 'discover', WORKSPACE, '--format', 'json'], { encoding: 'utf8', timeout: 60_000 }).stdout,
       ).servers;
-      const weather = discovered.find((x) => x.root.endsWith('weather-py'));
-      assert.ok(weather?.tools.length, 'the CLI discovers weather-py with tools');
-      const expectedTools = weather.tools.map((t) => t.name);
+      const notes = discovered.find((x) => x.root.endsWith('notes-server'));
+      assert.ok(notes?.tools.length, 'the CLI discovers notes-server with tools');
+      const expectedTools = notes.tools.map((t) => t.name);
 
       await waitForPaletteCommand(page, CREATE_COMMAND);
       // (Not runCommand: it waits for the quick input to close, and a quick pick follows.)
@@ -651,17 +651,45 @@ describe('MCP Secure principal matrix in a real VS Code (code-server + Chromium)
         async () => {
           labels = await pick.evaluateAll((rs) => rs.map((r) => r.getAttribute('aria-label') ?? r.textContent ?? ''));
           // Wait for the whole list: rows of the palette are recycled while the pick renders.
-          return labels.some((l) => l.startsWith("weather-py")) && discovered.every((x) => labels.some((l) => l.startsWith(x.root)));
+          return discovered.every((x) => labels.some((l) => l.startsWith(x.root)));
         },
-        { timeout: 15_000, message: () => `a quick pick with weather-py; it shows ${JSON.stringify(labels)}` },
+        { timeout: 15_000, message: () => `a quick pick with the discovered servers; it shows ${JSON.stringify(labels)}` },
       );
       assert.deepEqual(
         labels.map((l) => l.split(/[,\s]/)[0]).sort(),
         discovered.map((x) => x.root).sort(),
         'the quick pick lists the discovered servers',
       );
-      await pick.nth(labels.findIndex((l) => l.startsWith('weather-py'))).click();
-      debug('picked weather-py');
+      s.sampler.mark('before-create');
+      await pick.nth(labels.findIndex((l) => l.startsWith('notes-server'))).click();
+      debug('picked notes-server');
+
+      // How to start it: the client configs that run it, then its package.json scripts.
+      const launchTitle = page.locator('.quick-input-widget .quick-input-title', { hasText: 'how to start notes-server' });
+      await launchTitle.waitFor({ timeout: 20_000 });
+      await waitFor(
+        async () => {
+          labels = await pick.evaluateAll((rs) => rs.map((r) => r.getAttribute('aria-label') ?? r.textContent ?? ''));
+          return labels.some((l) => l.startsWith('notes (.vscode/mcp.json)')) && labels.some((l) => l.includes('npm script'));
+        },
+        { timeout: 10_000, message: () => `launch candidates from .vscode/mcp.json and package.json; it shows ${JSON.stringify(labels)}` },
+      );
+      debug(`launch candidates: ${JSON.stringify(labels)}`);
+      await pick.nth(labels.findIndex((l) => l.startsWith('notes (.vscode/mcp.json)'))).click();
+
+      // Nothing starts without the user's yes (a modal naming the command).
+      let dialog = null;
+      await waitFor(async () => (dialog = await openDialog(page))?.text.includes('Start notes-server to list its tools?'), {
+        timeout: 10_000,
+        message: () => `the confirmation dialog; ${JSON.stringify(dialog)}`,
+      });
+      assert.match(dialog.text, /node --import tsx src\/stdio\.ts/, 'the dialog names the command');
+      assert.deepEqual(
+        s.sampler.since('before-create').filter((p) => (p.cmdlines ?? [p.cmdline]).some((c) => /src\/stdio\.ts/.test(c))),
+        [],
+        'no server started before the confirmation',
+      );
+      await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Start Server' }).click();
 
       let text = '';
       await waitFor(
@@ -669,14 +697,35 @@ describe('MCP Secure principal matrix in a real VS Code (code-server + Chromium)
           text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
           return text.length > 0;
         },
-        { timeout: 15_000, message: `${MATRIX_FILE} to be written` },
+        { timeout: 30_000, message: async () => `${MATRIX_FILE} to be written; error notifications: ${JSON.stringify(await errorNotifications(page))}` },
       );
       const errors = [];
       const config = parseJsonc(text, errors, { allowTrailingComma: true });
       assert.deepEqual(errors, [], 'the new matrix file parses (JSONC)');
-      assert.deepEqual(Object.keys(config.tools), expectedTools, 'the new matrix file names the tools of weather-py');
-      assert.equal(config.server.cwd, 'weather-py', 'the server runs in its folder');
-      assert.deepEqual(Object.keys(config.principals).sort(), ['admin', 'reader'], 'two principals to edit');
+      assert.deepEqual(Object.keys(config.tools).sort(), [...expectedTools].sort(), 'the tools the running notes-server listed');
+      assert.deepEqual(
+        { command: config.server.command, args: config.server.args, cwd: config.server.cwd, transport: config.server.transport, tokenEnv: config.server.tokenEnv },
+        { command: 'node', args: ['--import', 'tsx', 'src/stdio.ts'], cwd: 'notes-server', transport: 'stdio', tokenEnv: 'MCP_ACCESS_TOKEN' },
+        "the launch of .vscode/mcp.json's \"notes\" entry, relative to the server",
+      );
+      assert.equal(config.server.env.OAUTH_ISSUER, '${issuer}', 'the issuer is the harness\'s');
+      assert.doesNotMatch(text, /auth\.acme-notes\.dev|eyJ[\w-]{10,}|sk_test_/, 'no value from the client configs is copied');
+      assert.deepEqual(Object.keys(config.principals), ['readonly', 'user', 'admin'], 'readonly / user / admin');
+      assert.deepEqual(config.principals.readonly.scopes, ['notes:read'], 'readonly: the read scope the lint found');
+      assert.deepEqual(config.principals.user.scopes, ['notes:read', 'notes:write'], 'user: read and write scopes');
+      assert.deepEqual(config.tools.create_note.allow, ['user', 'admin'], 'create_note checks notes:write');
+      assert.deepEqual(config.tools.read_note.allow, ['readonly', 'user', 'admin'], 'read_note checks notes:read');
+      assert.ok('id' in config.tools.read_note.args, 'example arguments from the input schema');
+      assert.match(text, /^\/\/ Principal matrix for notes-server/, 'a header says where it came from');
+      // The server ran (the harness's probe) and is gone again.
+      const started = s.sampler.since('before-create').filter((p) => (p.cmdlines ?? [p.cmdline]).some((c) => /src\/stdio\.ts/.test(c)));
+      assert.ok(started.length > 0, 'the notes-server (src/stdio.ts) was started to list its tools');
+      let left = [];
+      // (By pid: other runs on this machine may have their own notes-server.)
+      await waitFor(() => (left = leftovers().concat(started.filter((p) => fs.existsSync(`/proc/${p.pid}`)))).length === 0, {
+        timeout: 10_000,
+        message: () => `no process left after Create:\n${describeProcs(left)}`,
+      });
       // The file is opened, and the Testing view lists the new tools.
       await waitFor(async () => (await page.locator('.part.editor .tab.active').getAttribute('aria-label').catch(() => ''))?.includes(MATRIX_FILE), {
         timeout: 10_000,

@@ -134,7 +134,7 @@ function scriptWords(script: string): string[] | undefined {
  * `tsx watch` made a one-shot `tsx`); without one, the file that registers the tools (node /
  * tsx / python); for Go, `go run .`.
  */
-export function launchesFromManifest(project: ProjectForLaunch, folderRoot: string): LaunchCandidate[] {
+export function launchesFromManifest(project: ProjectForLaunch, folderRoot: string, exists: (absolutePath: string) => boolean = () => true): LaunchCandidate[] {
   const out: LaunchCandidate[] = [];
   const cwd = rel(folderRoot, project.root);
   const add = (label: string, command: string, args: string[], transport: 'stdio' | 'http') => {
@@ -160,6 +160,8 @@ export function launchesFromManifest(project: ProjectForLaunch, folderRoot: stri
       if (!words || !/^(node|tsx|ts-node)$/.test(words[0]!)) continue;
       const args = words.slice(1).filter((w, i) => !(words[0] === 'tsx' && i === 0 && w === 'watch') && w !== '--watch');
       const entry = args.find((a) => /\.(c|m)?(j|t)s$/.test(a)) ?? '';
+      // `node dist/http.js` before a build: not a launch that works now.
+      if (entry && !exists(path.resolve(project.root, entry))) continue;
       add(`npm script "${name}" (package.json)`, words[0]!, args, transportFor(entry));
     }
   }
