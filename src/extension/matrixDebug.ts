@@ -119,8 +119,10 @@ export class DebugAttacher implements vscode.Disposable {
         )
         .then(
           (ok) => {
-            if (ok) this.attached++;
-            else this.say(`The debugger did not attach to 127.0.0.1:${port}; the server waits at its first line until the run times out.`);
+            if (ok) {
+              this.attached++;
+              this.say(`JavaScript debugger attached to 127.0.0.1:${port}`);
+            } else this.say(`The debugger did not attach to 127.0.0.1:${port}; the server waits at its first line until the run times out.`);
           },
           (error: unknown) => this.say(`Could not attach to 127.0.0.1:${port}: ${error instanceof Error ? error.message : String(error)}`),
         );

@@ -196,7 +196,10 @@ export class MatrixTesting implements vscode.Disposable, GridHost {
         return undefined;
       }
       say(`MCP Secure: debug run. ${plan.describe}.`);
-      attacher = new DebugAttacher(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file)), run, say);
+      attacher = new DebugAttacher(vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file)), run, (text) => {
+        say(`MCP Secure: ${text}`);
+        this.log.info(`Principal matrix debug: ${text}`);
+      });
       // Paused at a breakpoint is not a timeout: calls wait up to 10 minutes.
       callTimeoutMs = 10 * 60_000;
       if (plan.kind === 'node') env = plan.env;

@@ -617,6 +617,45 @@ describe('MCP Secure principal matrix in a real VS Code (code-server + Chromium)
   );
 
   it(
+    '"Debug this cell" starts the server under the debugger, the JavaScript debugger attaches, the cell still runs',
+    { timeout: 90_000 },
+    s.step('debug-cell', async () => {
+      const { page } = s;
+      const grid = gridFrame(page);
+      const target = expected.cells.find((c) => c.tool === 'list_notes' && c.principal === 'admin');
+      await grid.locator(`[data-cell][data-tool="${target.tool}"][data-principal="${target.principal}"]`).click();
+      const before = s.logText().split('\n').length;
+      const fresh = () => s.logText().split('\n').slice(before - 1);
+      s.sampler.mark('before-debug');
+      await grid.locator('[data-action="debug"]').click();
+      await waitFor(() => fresh().some((l) => new RegExp(`running .*mcp-matrix\\.json under the debugger \\(tools: ${target.tool}; principals: ${target.principal}\\)`).test(l)), {
+        timeout: 30_000,
+        message: () => `a debug run of that cell in the log; tail:\n${fresh().slice(-6).join('\n')}`,
+      });
+      await waitFor(() => fresh().some((l) => /Principal matrix debug: JavaScript debugger attached to 127\.0\.0\.1:\d+/.test(l)), {
+        timeout: 30_000,
+        message: () => `the JavaScript debugger to attach; log tail:\n${fresh().slice(-8).join('\n')}`,
+      });
+      await waitFor(() => fresh().some((l) => /Principal matrix: 1\/1 cells as expected, 0 mismatch/.test(l)), {
+        timeout: 45_000,
+        message: () => `the debug run to finish with the cell as expected; log tail:\n${fresh().slice(-8).join('\n')}`,
+      });
+      const log = fresh().join('\n');
+      assert.doesNotMatch(log, /did not attach|Could not attach|cannot debug/, 'the debug run attached without trouble');
+      await screenshot(page, 'e2e-matrix-debug.png', RESULTS);
+      const started = s.sampler.since('before-debug').filter((p) => (p.cmdlines ?? [p.cmdline]).some((c) => /(^|[\s/])src\/http\.ts(\s|$)/.test(c)));
+      assert.ok(started.length > 0, 'the debug run started the notes-server');
+      let left = [];
+      await waitFor(() => (left = leftovers()).length === 0, { timeout: 10_000, message: () => `no leftovers after the debug run:\n${describeProcs(left)}` });
+      // The session ends with the run.
+      await waitFor(async () => (await page.locator('.debug-toolbar').count()) === 0 || !(await page.locator('.debug-toolbar').first().isVisible()), {
+        timeout: 10_000,
+        message: 'the debug toolbar to go away after the run',
+      });
+    }),
+  );
+
+  it(
     '"Create Principal Matrix" starts the picked server (after confirmation), lists its tools and proposes principals from its scopes',
     { timeout: 90_000 },
     s.step('create', async () => {
