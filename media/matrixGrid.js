@@ -95,7 +95,8 @@
         return section;
       }
     }
-    const table = el('table', { class: 'grid', role: 'grid', 'aria-label': `Principal matrix of ${m.title}: tools by principals` });
+    // A plain table (native row/column header semantics); each cell is a button.
+    const table = el('table', { class: 'grid', 'aria-label': `Principal matrix of ${m.title}: tools by principals` });
     const head = el('tr', {}, [el('th', { class: 'corner', scope: 'col' }, ['tool \\ principal'])]);
     for (const j of cols) {
       const p = m.principals[j];

@@ -7,9 +7,20 @@
 //      the CLI's, and the Test Results panel shows a failed cell's message (expected vs actual)
 //   2. the run leaves no process behind (nothing naming the workspace copy or src/http.ts), and
 //      the harness did start the notes-server during the run (control)
-//   3. "MCP Secure: Create Principal Matrix" without mcp-matrix.json writes one with the
-//      tools of the discovered server that was picked, and it appears in the Testing view
-//   4. the created file's // comment header is not flagged as JSON errors (it is JSONC)
+//   3. the grid webview (opened after the run; also from the status bar item): as many cells as
+//      the CLI's tools × principals, each with the CLI's outcome, mismatches outlined + ✖ icon +
+//      "mismatch" in the accessible name, the reason in the tooltip (never a token), the summary
+//      line, "Mismatches only", a strict CSP with a nonce (e2e-matrix-grid.png,
+//      e2e-matrix-grid-mismatches.png)
+//   4. clicking a grid cell reveals it in the Testing view; "Re-run this cell" runs only that
+//      cell (log), the grid and the status bar keep the other cells; no process left
+//   5. "Debug this cell": the server starts under --inspect-brk, js-debug attaches, the cell
+//      passes, the session and the server end with the run (e2e-matrix-debug.png)
+//   6. "MCP Secure: Create Principal Matrix" without mcp-matrix.json: pick notes-server, pick the
+//      launch of .vscode/mcp.json, confirm the modal (nothing starts before), the server is
+//      started to list its tools and stopped; the file has those tools, the config's launch,
+//      principals readonly/user/admin from the scopes the lint found, no value from the configs
+//   7. the created file's // comment header is not flagged as JSON errors (it is JSONC)
 //
 // The demo's notes-server runs `node --import tsx src/http.ts` and finds tsx, the MCP SDK, zod
 // and jose in the repository's node_modules by walking up: so the workspace copy lives inside
@@ -554,6 +565,17 @@ describe('MCP Secure principal matrix in a real VS Code (code-server + Chromium)
       const summary = (await grid.locator('[data-summary]').first().textContent()) ?? '';
       assert.match(summary, new RegExp(`${expected.summary.total} cells \\(${tools.size} tools × ${principals.size} principals\\)`), `summary line: ${summary}`);
       assert.match(summary, new RegExp(`${expected.summary.passed} as expected · ${expected.summary.failed} mismatches`), `summary line: ${summary}`);
+      // Hardened webview: a strict CSP with a nonce, every script carries it, nothing remote.
+      const csp = await grid.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+      assert.match(csp, /default-src 'none'/, `CSP: ${csp}`);
+      assert.match(csp, /script-src 'nonce-[A-Za-z0-9+/=]{16,}'(;|$)/, `CSP: scripts by nonce only: ${csp}`);
+      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/, `CSP: ${csp}`);
+      // (VS Code injects its own acquireVsCodeApi script into the frame: only ours are checked.)
+      const scripts = await grid.locator('script[src*="matrixGrid"]').evaluateAll((ss) => ss.map((x) => ({ nonce: !!x.nonce || x.hasAttribute('nonce'), src: x.getAttribute('src') ?? '' })));
+      assert.ok(scripts.length === 1 && scripts[0].nonce && /\/media\/matrixGrid\.js/.test(scripts[0].src), `the grid's script: ${JSON.stringify(scripts)}`);
+      // More room for the picture: the bottom panel (Test Results) closed.
+      await runCommand(page, 'View: Hide Panel', { timeout: 5000 }).catch(() => {});
+      await page.mouse.move(VIEWPORT.width - 40, VIEWPORT.height - 60); // no tab hover in the picture
       await screenshot(page, 'e2e-matrix-grid.png', RESULTS);
 
       // "Mismatches only": just the mismatch cells stay as buttons.
