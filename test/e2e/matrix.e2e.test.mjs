@@ -21,6 +21,7 @@
 //      started to list its tools and stopped; the file has those tools, the config's launch,
 //      principals readonly/user/admin from the scopes the lint found, no value from the configs
 //   7. the created file's // comment header is not flagged as JSON errors (it is JSONC)
+//   8. Debug on a Go server: refused with the reason, nothing started
 //
 // The demo's notes-server runs `node --import tsx src/http.ts` and finds tsx, the MCP SDK, zod
 // and jose in the repository's node_modules by walking up: so the workspace copy lives inside
@@ -834,6 +835,41 @@ describe('MCP Secure principal matrix in a real VS Code (code-server + Chromium)
       await screenshot(page, 'e2e-matrix-jsonc-errors.png', RESULTS);
       assert.deepEqual([...new Set(flagged)], [], `${MATRIX_FILE}: VS Code marks its comment lines as errors ("Comments are not permitted in JSON")`);
     },
+  );
+
+  it(
+    'Debug on a server MCP Secure cannot debug (Go) says so and starts nothing',
+    { timeout: 60_000 },
+    s.step('debug-unsupported', async () => {
+      const { page } = s;
+      assert.ok(created, 'the previous tests did not finish');
+      const file = path.join(WORKSPACE, MATRIX_FILE);
+      fs.writeFileSync(
+        file,
+        JSON.stringify({
+          server: { transport: 'stdio', command: 'go', args: ['run', '.'], cwd: 'github-triage-go' },
+          principals: { admin: { sub: 'root' } },
+          tools: { list_issues: { allow: ['admin'] } },
+        }, null, 2),
+      );
+      await runCommand(page, 'MCP Secure: Show Principal Matrix Grid', { timeout: 15_000 });
+      const grid = gridFrame(page);
+      const cell = grid.locator('[data-cell][data-tool="list_issues"][data-principal="admin"]');
+      await cell.waitFor({ timeout: 15_000 });
+      assert.equal(await cell.getAttribute('data-state'), 'not-run');
+      await cell.click();
+      const before = s.logText().split('\n').length;
+      s.sampler.mark('before-go-debug');
+      await grid.locator('[data-action="debug"]').click();
+      await waitFor(() => s.logText().split('\n').slice(before - 1).some((l) => /Principal matrix debug run refused: the server runs with "go"/.test(l)), {
+        timeout: 15_000,
+        message: () => `the log to say the Go server cannot be debugged; tail:\n${s.logText().split('\n').slice(-5).join('\n')}`,
+      });
+      await page.waitForTimeout(1000);
+      assert.equal(await cell.getAttribute('data-state'), 'not-run', 'the cell was not run');
+      const started = s.sampler.since('before-go-debug').filter((p) => (p.cmdlines ?? [p.cmdline]).some((c) => /(^|\/)go\s+run\b|github-triage/.test(c)));
+      assert.deepEqual(started.map((p) => p.cmdline), [], 'nothing started for a debug run that cannot debug');
+    }),
   );
 });
 
