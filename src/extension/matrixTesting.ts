@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { gridModel, mergeResults, type GridModel } from '../core/matrix/grid';
+import { gridModel, mergeResults, resultFromCells, type GridModel } from '../core/matrix/grid';
 import { loadMatrixFile } from '../core/matrix/load';
 import { HOSTILE_PRINCIPALS, type MatrixCell, type MatrixConfig, type MatrixEvent, type MatrixResult } from '../core/matrix/types';
 import { DebugAttacher, planDebug } from './matrixDebug';
@@ -42,6 +42,9 @@ export class MatrixTesting implements vscode.Disposable, GridHost {
   /** The newest result per matrix file, single-cell re-runs merged in. */
   private readonly results = new Map<string, { result: MatrixResult; finishedAt: number }>();
   private running = 0;
+  /** Cells finished so far by the runs in progress, per matrix file (the grid shows them live). */
+  private readonly live = new Map<string, MatrixCell[]>();
+  private liveTimer: NodeJS.Timeout | undefined;
   private readonly runProfile: vscode.TestRunProfile;
   private readonly debugProfile: vscode.TestRunProfile;
   private readonly disposables: vscode.Disposable[] = [this.controller, this.status, this.gridChanged];
@@ -230,6 +233,7 @@ export class MatrixTesting implements vscode.Disposable, GridHost {
         case 'passed':
         case 'failed':
         case 'skipped': {
+          this.recordLive(file, event.cell);
           const item = cellItem(event.cell.tool, event.cell.principal);
           if (!item) break;
           if (event.type === 'passed') run.passed(item, event.cell.durationMs);
@@ -271,6 +275,7 @@ export class MatrixTesting implements vscode.Disposable, GridHost {
       return undefined;
     } finally {
       cancel.dispose();
+      this.live.delete(file);
       await attacher?.dispose();
     }
   }
@@ -300,6 +305,17 @@ export class MatrixTesting implements vscode.Disposable, GridHost {
     if (showGrid && vscode.workspace.getConfiguration('mcpSecure.matrix').get<boolean>('showGridAfterRun', true)) showGrid();
   }
 
+  /** A finished cell of a run in progress: shown in the grid at most every 250 ms. */
+  private recordLive(file: string, cell: MatrixCell): void {
+    const cells = this.live.get(file) ?? [];
+    cells.push(cell);
+    this.live.set(file, cells);
+    this.liveTimer ??= setTimeout(() => {
+      this.liveTimer = undefined;
+      this.gridChanged.fire();
+    }, 250);
+  }
+
   // ---- GridHost: what the grid webview shows and does ----
 
   gridModels(): { models: GridModel[]; running: boolean } {
@@ -315,7 +331,9 @@ export class MatrixTesting implements vscode.Disposable, GridHost {
         models.push({ ...gridModel(file, title, undefined, undefined), error: errors.map((p) => `${p.line}:${p.column} ${p.message}`).join('\n') || 'The matrix file could not be read.' });
         continue;
       }
-      models.push(gridModel(file, title, loaded.config, last?.result, last?.finishedAt));
+      const live = this.live.get(file);
+      const result = live?.length ? mergeResults(last?.result, resultFromCells(live, last?.result.server ?? { transport: loaded.config.server.transport, command: loaded.config.server.command })) : last?.result;
+      models.push(gridModel(file, title, loaded.config, result, last?.finishedAt));
     }
     return { models, running: this.running > 0 };
   }
@@ -363,6 +381,7 @@ export class MatrixTesting implements vscode.Disposable, GridHost {
   }
 
   dispose(): void {
+    if (this.liveTimer) clearTimeout(this.liveTimer);
     for (const d of this.disposables) d.dispose();
   }
 }

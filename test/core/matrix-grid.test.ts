@@ -2,7 +2,7 @@
 // (single-cell re-runs), expectations shown for cells not run, mismatch counts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gridModel, mergeResults } from '../../src/core/matrix/grid';
+import { gridModel, mergeResults, resultFromCells } from '../../src/core/matrix/grid';
 import { HOSTILE_PRINCIPALS, type MatrixCell, type MatrixConfig, type MatrixResult } from '../../src/core/matrix/types';
 
 const config: MatrixConfig = {
@@ -96,4 +96,17 @@ test('grid of a file that cannot be read: no cells from expectations, hostile pr
   assert.deepEqual(m.tools, []);
   assert.deepEqual(m.principals, [...HOSTILE_PRINCIPALS]);
   assert.equal(m.cells.length, 0);
+});
+
+test('live view during a run: the cells finished so far laid over the last result', () => {
+  const last = result([cell('reader', 'delete_note', 'deny', 'allow'), cell('admin', 'delete_note', 'allow', 'allow')], ['delete_note'], ['reader', 'admin']);
+  const live = resultFromCells([cell('reader', 'delete_note', 'deny', 'deny', 'now refused')], last.server);
+  assert.deepEqual(live.tools, ['delete_note']);
+  assert.deepEqual(live.principals, ['reader']);
+  assert.equal(live.summary.failed, 0);
+  const m = gridModel('/f', 't', config, mergeResults(last, live));
+  const c = m.cells.find((x) => x.principal === 'reader' && x.tool === 'delete_note')!;
+  assert.equal(c.state, 'deny');
+  assert.equal(c.mismatch, false);
+  assert.equal(m.cells.find((x) => x.principal === 'admin' && x.tool === 'delete_note')!.state, 'allow', 'cells not re-run yet keep the last result');
 });

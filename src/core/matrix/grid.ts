@@ -71,6 +71,17 @@ export function mergeResults(previous: MatrixResult | undefined, next: MatrixRes
   return { ...next, tools, principals, cells: ordered, summary: summarise(ordered, next.summary.durationMs) };
 }
 
+/** A partial result from the cells finished so far (the grid's live view during a run). */
+export function resultFromCells(cells: readonly MatrixCell[], server: MatrixResult['server']): MatrixResult {
+  const tools: string[] = [];
+  const principals: string[] = [];
+  for (const c of cells) {
+    if (!tools.includes(c.tool)) tools.push(c.tool);
+    if (!principals.includes(c.principal)) principals.push(c.principal);
+  }
+  return { server, tools, principals, cells: [...cells], summary: summarise(cells, 0), notes: [] };
+}
+
 /**
  * The grid of one matrix file: every tool the file names or a run saw, as every declared and
  * hostile principal. Cells without a result show the file's expectation and state "not-run".
