@@ -101,7 +101,9 @@
     for (const j of cols) {
       const p = m.principals[j];
       const hostile = m.cells[j]?.hostile;
-      head.append(el('th', { scope: 'col', class: hostile ? 'hostile' : '', title: hostile ? `${p}: built-in hostile principal` : p }, [p, ...(hostile ? [el('span', { class: 'tag' }, ['hostile'])] : [])]));
+      // A line-break opportunity after each hyphen: "wrong-audience" may wrap as "wrong-" / "audience".
+      const name = p.split(/(?<=-)/).flatMap((part, k) => (k ? [el('wbr'), part] : [part]));
+      head.append(el('th', { scope: 'col', class: hostile ? 'hostile' : '', title: hostile ? `${p}: built-in hostile principal` : p }, [...name, ...(hostile ? [el('span', { class: 'tag' }, ['hostile'])] : [])]));
     }
     table.append(el('thead', {}, [head]));
     const body = el('tbody');
