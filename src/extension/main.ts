@@ -9,7 +9,9 @@ import { FindingsService } from './findingsService';
 import { KeychainService, type KeychainItem } from './keychainService';
 import { MOVE_TO_KEYCHAIN, SUPPRESS_FINDING, SecretQuickFixes, moveToKeychain, suppressFinding, type MoveArgs } from './quickFixes';
 import type { FindingsService as Findings } from './findingsService';
-import { MATRIX_FILE, MatrixTesting, scaffoldMatrix } from './matrixTesting';
+import { MatrixTesting, SHOW_GRID_COMMAND } from './matrixTesting';
+import { createMatrix } from './matrixScaffold';
+import { MatrixGridPanel } from './matrixGrid';
 import { DiscoveryService } from './discoveryService';
 import { DiscoveryTreeProvider, OPEN_LOCATION_COMMAND, openLocation } from './discoveryTree';
 import { discoverySettings } from './config';
@@ -22,6 +24,15 @@ interface Ctx {
   findings: Findings;
   extensionPath: string;
   matrix: MatrixTesting;
+  grid: MatrixGridPanel;
+}
+
+/** The matrix starts servers: in Restricted Mode say so (with a way to trust) and do nothing. */
+async function requireTrust(what: string): Promise<boolean> {
+  if (vscode.workspace.isTrusted) return true;
+  const trust = await vscode.window.showWarningMessage(`MCP Secure: ${what} only in a trusted workspace.`, 'Manage Workspace Trust');
+  if (trust) await vscode.commands.executeCommand('workbench.trust.manage');
+  return false;
 }
 
 /** Keychain commands receive the tree node; from the palette they ask which entry. */
@@ -80,41 +91,15 @@ const COMMANDS: Record<string, (ctx: Ctx, ...args: any[]) => unknown> = {
   },
   [SUPPRESS_FINDING]: (_ctx, uri: string, line: number, ruleId: string, prefix: string) => suppressFinding(uri, line, ruleId, prefix),
   'mcpSecure.runMatrix': async (ctx) => {
-    if (!vscode.workspace.isTrusted) {
-      const trust = await vscode.window.showWarningMessage(
-        'MCP Secure: the principal matrix starts the MCP server, so it runs only in a trusted workspace.',
-        'Manage Workspace Trust',
-      );
-      if (trust) await vscode.commands.executeCommand('workbench.trust.manage');
-      return;
-    }
-    await ctx.matrix.runAll();
+    if (!(await requireTrust('the principal matrix starts the MCP server, so it runs'))) return;
+    await ctx.matrix.runAll(() => ctx.grid.show(true));
   },
-  'mcpSecure.createMatrix': async (ctx) => {
-    const snapshot = ctx.discovery.snapshot ?? (await ctx.discovery.refresh());
-    const choices = snapshot.folders.flatMap((folder) => folder.servers.map((server) => ({ folder, server })));
-    if (choices.length === 0) throw new Error('no MCP server project was discovered in this workspace.');
-    const picked =
-      choices.length === 1
-        ? choices[0]
-        : (
-            await vscode.window.showQuickPick(
-              choices.map((c) => ({ label: c.server.root.slice(c.folder.root.length + 1) || '.', description: `${c.server.language} · ${c.server.tools.length} tools`, c })),
-              { title: 'MCP Secure: create a principal matrix for' },
-            )
-          )?.c;
-    if (!picked) return;
-    const target = vscode.Uri.file(`${picked.folder.root}/${MATRIX_FILE}`);
-    const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);
-    if (exists) {
-      await vscode.window.showTextDocument(target);
-      void vscode.window.showInformationMessage(`MCP Secure: ${MATRIX_FILE} already exists; edit it, or delete it to start over.`);
-      return;
-    }
-    await vscode.workspace.fs.writeFile(target, Buffer.from(scaffoldMatrix(picked.server, picked.folder.root), 'utf8'));
-    await vscode.window.showTextDocument(target);
+  [SHOW_GRID_COMMAND]: async (ctx) => {
+    if (!(await requireTrust('the principal matrix grid (which runs and re-runs cells) opens'))) return;
     await ctx.matrix.loadAll();
+    ctx.grid.show();
   },
+  'mcpSecure.createMatrix': (ctx) => createMatrix(ctx.discovery, ctx.log, () => ctx.matrix.loadAll()),
   [OPEN_LOCATION_COMMAND]: (_ctx, file: string, range?: Parameters<typeof openLocation>[1]) => openLocation(file, range),
 };
 
@@ -140,6 +125,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const keychain = new KeychainService(discovery, log);
   const tree = new DiscoveryTreeProvider(discovery, findings, keychain);
   const matrix = new MatrixTesting(log);
+  const grid = new MatrixGridPanel(context.extensionUri, matrix);
   const view = vscode.window.createTreeView('mcpSecure.discovery', { treeDataProvider: tree, showCollapseAll: true });
   const updateViewMessage = () => {
     view.message = vscode.workspace.isTrusted
@@ -152,6 +138,7 @@ export function activate(context: vscode.ExtensionContext): void {
     findings,
     keychain,
     matrix,
+    grid,
     tree,
     view,
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new SecretQuickFixes(findings), SecretQuickFixes.metadata),
@@ -162,7 +149,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   void vscode.commands.executeCommand('setContext', 'mcpSecure.trusted', vscode.workspace.isTrusted);
 
-  const ctx: Ctx = { log, discovery, keychain, findings, extensionPath: context.extensionPath, matrix };
+  const ctx: Ctx = { log, discovery, keychain, findings, extensionPath: context.extensionPath, matrix, grid };
   for (const [id, handler] of Object.entries(COMMANDS)) {
     context.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {

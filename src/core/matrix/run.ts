@@ -417,3 +417,6 @@ async function closeSession(s: Session): Promise<void> {
   } catch { /* closing */ }
   await s.proc?.stop();
 }
+
+// In the same bundle (dist/matrix.js) for "Create Principal Matrix": start, tools/list, stop.
+export { probeServerTools, type ProbeOptions, type ProbeResult } from './probe';
