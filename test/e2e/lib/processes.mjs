@@ -103,6 +103,10 @@ export class ProcessSampler {
 // servers, its cpu-usage probe) live under code-server's install dir. They are not
 // suspects unless they also name a server of the workspace.
 const VSCODE_INFRA = /\/node_modules\/code-server\/(lib|out)\//;
+// A process that exited between two samples shows no command line, only its kernel name
+// (comm). VS Code's own search and SCM helpers run in the workspace folder; when that is all
+// that is known of a process, these names count as VS Code's.
+const VSCODE_HELPER_COMMS = new Set(['rg', 'git']);
 
 /**
  * Patterns that identify an MCP server of the workspace, the launcher or the harness.
@@ -150,7 +154,8 @@ export function findSuspects(procs, patterns, { workspace }) {
     const reasons = [];
     const cmdlines = p.cmdlines ?? [p.cmdline];
     for (const { name, re } of patterns) if (cmdlines.some((c) => re.test(c))) reasons.push(`cmdline matches ${name}`);
-    const infra = VSCODE_INFRA.test(p.cmdline);
+    const nameOnly = !cmdlines.some(Boolean);
+    const infra = VSCODE_INFRA.test(p.cmdline) || (nameOnly && VSCODE_HELPER_COMMS.has(p.comm));
     for (const cwd of new Set([p.cwd, ...(p.cwds ?? [])])) {
       if (!infra && cwd && (cwd === workspace || cwd.startsWith(workspace + path.sep))) {
         reasons.push(`cwd ${cwd} is inside the workspace`);
@@ -163,6 +168,6 @@ export function findSuspects(procs, patterns, { workspace }) {
 
 export function describeProcs(procs) {
   return procs
-    .map((p) => `  pid ${p.pid} (ppid ${p.ppid}${p.adopted ? ', outside the tree, same environment' : ''}) cwd=${p.cwd ?? '?'}: ${p.cmdline.slice(0, 300)}`)
+    .map((p) => `  pid ${p.pid} (ppid ${p.ppid}${p.adopted ? ', outside the tree, same environment' : ''}) cwd=${p.cwd ?? '?'}: ${p.cmdline ? p.cmdline.slice(0, 300) : `[${p.comm ?? '?'}] (exited before its command line was read)`}`)
     .join('\n');
 }
