@@ -14,6 +14,9 @@ import { startIssuer, unionPrincipal, type Issuer } from './issuer';
 import { freePort, installHooks, ManagedProcess, ProcessStdioTransport, waitForPort, type SpawnSpec } from './proc';
 import { HOSTILE_PRINCIPALS, MatrixRunError, type HostilePrincipal, type MatrixCell, type MatrixConfig, type MatrixEvent, type MatrixResult } from './types';
 
+/** Names of settings that hold public values: audiences, issuers, addresses. */
+const PUBLIC_SETTING_NAME = /(audience|issuer|jwks|_urls?|_uri|_host|_port|_endpoint)$/i;
+
 export interface RunMatrixOptions {
   /** Folder the matrix file lives in: server.cwd is relative to it. */
   cwd: string;
@@ -143,8 +146,10 @@ export async function runMatrix(config: MatrixConfig, options: RunMatrixOptions)
     const baseEnv: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
     for (const [k, v] of Object.entries(config.server.env ?? {})) baseEnv[k] = expandPlaceholders(v, vars);
     // Servers may echo their environment (server-everything's get-env does): keep secret-looking values out of details.
+    // Public settings whose names merely mention auth (OAUTH_AUDIENCE, AUTH_ISSUER_URL) stay readable.
     for (const [k, v] of Object.entries(baseEnv)) {
-      if (v && v.length >= 8 && /token|secret|passw|api_?key|access_?key|private|credential|auth|session|cookie/i.test(k)) secrets.push(v);
+      if (!v || v.length < 8 || PUBLIC_SETTING_NAME.test(k)) continue;
+      if (/token|secret|passw|api_?key|access_?key|private|credential|auth|session|cookie/i.test(k)) secrets.push(v);
     }
     const tokenEnv = config.server.tokenEnv ?? DEFAULT_TOKEN_ENV;
     delete baseEnv[tokenEnv];
