@@ -85,10 +85,9 @@ if (process.argv[2] === 'http') {
     await server.connect(transport);
     await transport.handleRequest(req, res);
   });
+  // No SIGTERM handler: the default (exit at once) is what a client stopping it wants; a
+  // graceful http.close() would wait for the client's keep-alive connections.
   http.listen(port, '127.0.0.1', () => console.error(`matrix-bench on http://127.0.0.1:${port}/mcp`));
-  const stop = () => http.close(() => process.exit(0));
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
 } else {
   const token = process.env.MCP_ACCESS_TOKEN;
   let auth;
