@@ -52,6 +52,8 @@ const CELL_LIMIT_S = 60;
 
 const fmt = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
 const round2 = (v) => Math.round(v * 100) / 100;
+/** Anything JWT-shaped out of a message (the tokens only ever travel on the Inspector's argv). */
+const redact = (text) => String(text).replace(/eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*/g, '[jwt]');
 const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
 
 function ensureInstall(dir, dependencies, what, log) {
@@ -170,6 +172,7 @@ async function startHelper(cmd, args, { env, ready, from = 'stdout', timeoutMs =
   }
   return {
     pid: child.pid,
+    kill: stop,
     output: () => out,
     cpuMs: () => cpuOf(child.pid),
     async close() {
@@ -246,14 +249,19 @@ export async function matrixBenchRows({ root, corpus, quick, transports = ['stdi
     }
     return rows;
   }
-  ensureInstall(inspectorDir, INSPECTOR, inspectorName, log);
+  try {
+    ensureInstall(inspectorDir, INSPECTOR, inspectorName, log);
+  } catch (err) {
+    for (const t of transports) row(`matrix-${t}-vs-inspector`, 0, 'x', '>= 10', false, `not measured: installing ${inspectorName} failed: ${redact(err.message).slice(0, 400)}`);
+    return rows;
+  }
   const inspectorJs = join(inspectorDir, 'node_modules', '@modelcontextprotocol', 'inspector', 'clients', 'launcher', 'build', 'index.js');
   const serverJs = join(root, 'bench', 'lib', 'matrix-server.mjs');
   const cells = quick ? PRINCIPALS.flatMap((p) => QUICK_SAMPLE[p].map((t) => [p, t])) : PRINCIPALS.flatMap((p) => TOOLS.map((t) => [p, t.name]));
   const total = PRINCIPALS.length * TOOLS.length;
   const maxPhaseMs = (quick ? 4 : 20) * 60_000;
 
-  for (const transport of transports) {
+  const measure = async (transport) => {
     const marker = `bench-matrix-${randomUUID()}`;
     // ── Ours ──────────────────────────────────────────────────────────────────────────
     const config = join(work, `mcp-matrix-${transport}.json`);
@@ -274,6 +282,16 @@ export async function matrixBenchRows({ root, corpus, quick, transports = ['stdi
     mkdirSync(home, { mode: 0o700 });
     const helpers = [];
     const verdicts = [];
+    // Interrupted (the handler runs once the current invocation returns): stop the helpers, the
+    // tagged servers and the token folder, then die of the same signal.
+    const onSignal = (sig) => {
+      for (const h of helpers) h.kill();
+      reap(marker);
+      rmSync(tokens, { recursive: true, force: true });
+      process.kill(process.pid, sig);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     let inspectorMs = 0;
     let inspectorCpuMs = 0;
     let helperCpuMs = 0;
@@ -296,7 +314,7 @@ export async function matrixBenchRows({ root, corpus, quick, transports = ['stdi
         const file = join(tokens, `${principal}.token`);
         if (!existsSync(file)) return undefined;
         const t = readFileSync(file, 'utf8');
-        secrets.push(t);
+        if (!secrets.includes(t)) secrets.push(t);
         return t;
       };
       const env = { ...cleanEnv(), HOME: home, NO_COLOR: '1', MCP_INSPECTOR_SECRET_STORE: 'memory' };
@@ -326,6 +344,8 @@ export async function matrixBenchRows({ root, corpus, quick, transports = ['stdi
       for (const h of helpers) await h.close();
       inspectorLeft = reap(marker);
       rmSync(tokens, { recursive: true, force: true });
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
     }
 
     // ── Compare and report ────────────────────────────────────────────────────────────
@@ -356,6 +376,14 @@ export async function matrixBenchRows({ root, corpus, quick, transports = ['stdi
         (disagree.length ? `DISAGREE with the harness on ${disagree.length} of ${verdicts.length} cells: ${disagree.slice(0, 4).join('; ')}` : `same allow/deny as the harness on all ${verdicts.length} cells`) +
         (oursLeft || inspectorLeft ? `; leftover server processes killed: ${oursLeft} after ours, ${inspectorLeft} after the Inspector` : '') +
         (ratio >= 10 ? '' : '; target not met'));
+  };
+  for (const transport of transports) {
+    try {
+      await measure(transport);
+    } catch (err) {
+      log(`  matrix over ${transport} not measured: ${redact(err.message)}`);
+      row(`matrix-${transport}-vs-inspector`, 0, 'x', '>= 10', false, `not measured: ${redact(err.message).slice(0, 600)}`);
+    }
   }
   return rows;
 }
