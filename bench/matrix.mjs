@@ -334,6 +334,8 @@ export async function matrixBenchRows({ root, corpus, quick, transports = ['stdi
           stopped = `; stopped after ${verdicts.length} cells (${fmt(maxPhaseMs)} limit), extrapolated from those`;
           break;
         }
+        // A turn of the event loop between invocations (untimed): a pending SIGINT/SIGTERM is handled here.
+        await new Promise((r) => setTimeout(r, 1));
         const r = invoke(principal, tool);
         inspectorMs += r.ms;
         inspectorCpuMs += r.cpuMs;
