@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { generateTree } from './lib/gen-tree.mjs';
 import { secretBenchRows } from './secrets.mjs';
 import { authzBenchRows } from './authz.mjs';
+import { matrixBenchRows } from './matrix.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
@@ -76,6 +77,9 @@ for (const r of await secretBenchRows({ root, corpus, quick })) row(r.name, r.va
 
 // Authorization lint: vs a parse-only baseline and vs ESLint over real MCP packages; live re-lint latency.
 for (const r of await authzBenchRows({ root, corpus, quick })) row(r.name, r.value, r.unit, r.target, r.met, r.detail);
+
+// Principal matrix: the harness (CLI) vs the MCP Inspector CLI, one invocation per cell, over stdio and Streamable HTTP.
+for (const r of await matrixBenchRows({ root, corpus, quick })) row(r.name, r.value, r.unit, r.target, r.met, r.detail);
 
 // Bundle size and activation time.
 {
