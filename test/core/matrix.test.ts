@@ -53,7 +53,7 @@ test('classification: every denial shape of authz.md §2.6 is a deny, with the r
     [{ listed: true, result: { isError: true, text: 'Forbidden: missing scope notes:write' } }, 'deny', /^isError: Forbidden/],
     [{ listed: true, result: { isError: true, text: 'Unauthorized' } }, 'deny', /isError/],
     [{ listed: true, result: { isError: true, text: 'Error: Access denied for user bob' } }, 'deny', /isError/],
-    [{ listed: true, error: { kind: 'jsonrpc', code: -32003, message: 'MCP error -32003: insufficient_scope: docs:write required' } }, 'deny', /JSON-RPC error -32003/],
+    [{ listed: true, error: { kind: 'jsonrpc', code: -32003, message: 'MCP error -32003: MCP error -32003: insufficient_scope: docs:write required' } }, 'deny', /^JSON-RPC error -32003: insufficient_scope: docs:write required$/],
     [{ listed: true, error: { kind: 'jsonrpc', code: -32001, message: 'Authentication required' } }, 'deny', /JSON-RPC/],
     [{ listed: true, error: { kind: 'jsonrpc', code: -32600, message: 'AuthorizationError: role admin required' } }, 'deny', /JSON-RPC/],
     [{ listed: false, error: { kind: 'jsonrpc', code: -32602, message: 'MCP error -32602: Tool delete_note not found' } }, 'deny', /unknown on call \(tool hidden from tools\/list\)/],

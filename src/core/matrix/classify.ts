@@ -90,7 +90,9 @@ export interface Classification {
 
 /** Normalises every denial shape of authz.md §2.6 into allow / deny / error / timeout. */
 export function classify(obs: CallObservation, tool: string, secrets: readonly string[] = []): Classification {
-  const ex = (s: string) => excerpt(s, secrets);
+  // The SDK prefixes "MCP error <code>: " on both sides, so a server's McpError arrives with it
+  // twice; the code is already in the detail's label.
+  const ex = (s: string) => excerpt(s.replace(/^(?:MCP error -?\d+:\s*)+/, ''), secrets);
   const hidden = obs.listed === false ? ' (tool hidden from tools/list)' : '';
   if (obs.httpStatus === 401 || obs.httpStatus === 403) {
     const www = obs.wwwAuthenticate ? `; WWW-Authenticate: ${ex(obs.wwwAuthenticate)}` : '';

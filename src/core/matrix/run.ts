@@ -373,8 +373,10 @@ export async function runMatrix(config: MatrixConfig, options: RunMatrixOptions)
           obs = { listed, result: { isError: r.isError === true, text: resultText(r) } };
         } catch (err) {
           // A transport failure may be the server dying: give its exit a moment to be seen.
+          // A JSON-RPC error the server sent (a denial, an unknown tool) proves it alive: no wait.
           const proc = isHttp ? httpProc : s.proc;
-          if (proc && !proc.exited && !(err instanceof McpError && err.code === ErrorCode.RequestTimeout)) {
+          const answered = err instanceof McpError && err.code !== ErrorCode.ConnectionClosed;
+          if (proc && !proc.exited && !answered) {
             await Promise.race([proc.exitedPromise, new Promise((r) => setTimeout(r, 500).unref())]);
           }
           obs = { ...observe(s, err), listed };
