@@ -2,11 +2,19 @@
 // reads every file and runs scanTextForSecrets over it, as `mcp-secure scan` does for each file
 // it scans. bench/secrets.mjs bundles this with esbuild (so the timed process does no
 // TypeScript work) and runs it as a new Node process: startup is part of the time, as it is
-// for secretlint and rg. Prints one JSON line: files, bytes, findings, by detector.
-//   node secrets-runner.cjs <folder>
-//   node secrets-runner.cjs --patterns      the provider rules' regexes, for the rg baseline
-import { readFileSync, readdirSync } from 'node:fs';
+// for secretlint and rg. Prints one JSON line: files, bytes, findings, by detector, threads.
+//   node secrets-runner.cjs <folder> [--jobs N]   N scanning threads (default: min(2, cores))
+//   node secrets-runner.cjs --patterns            the provider rules' regexes, for the rg baseline
+//
+// Reading: one reused buffer per thread (open, read, close: no stat, no allocation per file).
+// A file whose bytes are all ASCII is decoded as Latin-1 (the same string as UTF-8, decoded
+// ~5× faster), any other as UTF-8; the engine's prefilter reads the bytes. With more than one thread, the main thread walks the folder and deals the files out
+// round-robin to itself and N-1 worker threads running this same script.
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
+import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { PATTERN_RULES, scanTextForSecrets } from '../../src/core/secrets/index.ts';
 
 const SOURCE = new Set(['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mts', '.tsx', '.json']);
@@ -20,34 +28,83 @@ export function kindOf(file) {
   return SOURCE.has(ext) ? 'source' : 'plain';
 }
 
-if (process.argv[2] === '--patterns') {
-  process.stdout.write(JSON.stringify(PATTERN_RULES.map((r) => ({ id: r.id, source: r.regex.source, flags: r.regex.flags }))) + '\n');
-  process.exit(0);
-}
-
-const root = process.argv[2];
-let files = 0;
-let bytes = 0;
-let findings = 0;
-const byDetector = {};
-const stack = [root];
-while (stack.length > 0) {
-  const dir = stack.pop();
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      stack.push(path);
-      continue;
+/** Reads and scans `files`; returns the counts. */
+function scanFiles(files) {
+  let buffer = Buffer.allocUnsafe(1024 * 1024 + 1);
+  let bytes = 0;
+  let findings = 0;
+  const byDetector = {};
+  for (const path of files) {
+    const fd = openSync(path, 'r');
+    let length = 0;
+    try {
+      for (;;) {
+        if (length === buffer.length) {
+          const bigger = Buffer.allocUnsafe(buffer.length * 2);
+          buffer.copy(bigger, 0, 0, length);
+          buffer = bigger;
+        }
+        const n = readSync(fd, buffer, length, buffer.length - length, null);
+        if (n === 0) break;
+        length += n;
+      }
+    } finally {
+      closeSync(fd);
     }
-    if (!entry.isFile()) continue;
-    const buffer = readFileSync(path);
-    files++;
-    bytes += buffer.length;
-    const text = buffer.toString('utf8');
-    for (const m of scanTextForSecrets(text, kindOf(path))) {
+    bytes += length;
+    const data = buffer.subarray(0, length);
+    const text = isAscii(data) ? data.latin1Slice(0, length) : data.toString('utf8');
+    for (const m of scanTextForSecrets(text, kindOf(path), { utf8Bytes: data })) {
       findings++;
       byDetector[m.detector] = (byDetector[m.detector] ?? 0) + 1;
     }
   }
+  return { files: files.length, bytes, findings, byDetector };
 }
-process.stdout.write(JSON.stringify({ files, bytes, findings, byDetector }) + '\n');
+
+function walk(root) {
+  const files = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const dir = stack.pop();
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) stack.push(path);
+      else if (entry.isFile()) files.push(path);
+    }
+  }
+  return files;
+}
+
+if (!isMainThread) {
+  parentPort.postMessage(scanFiles(workerData.files));
+} else if (process.argv[2] === '--patterns') {
+  process.stdout.write(JSON.stringify(PATTERN_RULES.map((r) => ({ id: r.id, source: r.regex.source, flags: r.regex.flags }))) + '\n');
+} else {
+  const root = process.argv[2];
+  const jobsAt = process.argv.indexOf('--jobs');
+  const jobs = Math.max(1, jobsAt > 0 ? Number(process.argv[jobsAt + 1]) : Math.min(2, availableParallelism()));
+  const files = walk(root);
+  const shares = Array.from({ length: jobs }, (_, j) => files.filter((_, i) => i % jobs === j));
+  const workers = shares.slice(1).map(
+    (share) =>
+      new Promise((resolve, reject) => {
+        const worker = new Worker(process.argv[1], { workerData: { files: share }, argv: [] });
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      }),
+  );
+  const mine = scanFiles(shares[0]);
+  Promise.all(workers).then((theirs) => report([mine, ...theirs], jobs));
+}
+
+function report(results, jobs) {
+  const total = { files: 0, bytes: 0, findings: 0, byDetector: {}, threads: jobs };
+  for (const r of results) {
+    total.files += r.files;
+    total.bytes += r.bytes;
+    total.findings += r.findings;
+    for (const [d, n] of Object.entries(r.byDetector)) total.byDetector[d] = (total.byDetector[d] ?? 0) + n;
+  }
+  process.stdout.write(JSON.stringify(total) + '\n');
+}

@@ -28,6 +28,11 @@ export interface ScanTextOptions {
    * result is the same (a test checks it); this is the reference the fast path is tested against.
    */
   allLines?: boolean;
+  /**
+   * The text's UTF-8 bytes when the caller read it from a file (`text` must be their decoding,
+   * a leading BOM may be dropped): the prefilter reads bytes faster than a string's characters.
+   */
+  utf8Bytes?: Uint8Array;
 }
 
 export interface ScanTextResult {
@@ -61,12 +66,48 @@ const ANCHOR_LINES = 5;
  * test/core/secrets.prefilter.test.ts checks that the fast path finds what a scan of every line finds.
  */
 const NAME_TRIGGERS = ['key', 'token', 'secret', 'pass', 'pw', 'auth', 'cred', 'cookie', 'bearer', 'basic', 'pat', '://'];
-/** `pat` counts only after the words names.ts accepts before it (`GITHUB_PAT`, `adoPat`). */
-const PAT_OWNER = /(?:github|gh|gitlab|azure|ado|devops|personal|access|hf|huggingface|figma|airtable|atlassian|jira)[^A-Za-z0-9]*$/i;
+/** `pat` counts only after the words names.ts accepts before it (`GITHUB_PAT`, `adoPat`), separators between. */
+const PAT_OWNERS = ['github', 'gh', 'gitlab', 'azure', 'ado', 'devops', 'personal', 'access', 'hf', 'huggingface', 'figma', 'airtable', 'atlassian', 'jira'];
+
+const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+function followsPatOwner(code: (i: number) => number, at: number): boolean {
+  let end = at;
+  while (end > 0 && !isAlnum(code(end - 1))) end--;
+  return PAT_OWNERS.some((word) => {
+    if (end < word.length) return false;
+    for (let k = 0; k < word.length; k++) if ((code(end - word.length + k) | 32) !== word.charCodeAt(k)) return false;
+    return true;
+  });
+}
+
+/** Where a URL read from `from` ends (whitespace, a quote, `<`, `>`) or meets an `@` or `=`. */
+function urlStopFrom(code: (i: number) => number, from: number, length: number): number {
+  for (let i = from; i < length; i++) {
+    const c = code(i);
+    // ASCII whitespace, quotes, <>, @, = (Unicode spaces end a URL too; reading past them only picks more lines).
+    if ((c >= 9 && c <= 13) || c === 32 || c === 34 || c === 39 || c === 96 || c === 60 || c === 62 || c === 64 || c === 61) return i;
+  }
+  return length;
+}
+
+/** Turns byte offsets of line starts (ascending) into the text's offsets of the same lines, in place. */
+function mapLineStarts(starts: number[], bytes: Uint8Array, text: string): void {
+  let b = 0;
+  let t = 0;
+  for (let i = 0; i < starts.length; i++) {
+    while (b < starts[i]!) {
+      b = bytes.indexOf(10, b) + 1;
+      t = text.indexOf('\n', t) + 1;
+    }
+    starts[i] = t;
+  }
+}
 
 const NEEDLES = new NeedleSet([...RULE_KEYWORDS.map((text) => ({ text, ci: false })), ...NAME_TRIGGERS.map((text) => ({ text, ci: true }))]);
 const FIRST_TRIGGER = RULE_KEYWORDS.length;
 const PAT = FIRST_TRIGGER + NAME_TRIGGERS.indexOf('pat');
+const URL = FIRST_TRIGGER + NAME_TRIGGERS.indexOf('://');
 
 export function scanTextForSecrets(text: string, kind: TextKind, options: ScanTextOptions = {}): TextSecretMatch[] {
   return scanTextForSecretsDetailed(text, kind, options).matches;
@@ -81,18 +122,36 @@ export function scanTextForSecretsDetailed(text: string, kind: TextKind, options
   /** Start offsets of the lines to read, ascending, without repeats. */
   const picked: number[] = [];
   let lastLineEnd = -1;
-  NEEDLES.scan(text, (id, at) => {
+  let urlStop = -1;
+  // The prefilter reads bytes when the caller has them (faster than a string's characters).
+  // Offsets are then byte offsets; the picked lines are mapped to the text's lines below.
+  const bytes = options.utf8Bytes;
+  const data: Uint8Array | string = bytes ?? text;
+  const code = bytes ? (i: number) => bytes[i]! : (i: number) => text.charCodeAt(i);
+  const newline = bytes ? (from: number) => bytes.indexOf(10, from) : (from: number) => text.indexOf('\n', from);
+  const lineStartOf = bytes ? (at: number) => bytes.lastIndexOf(10, at) + 1 : (at: number) => text.lastIndexOf('\n', at) + 1;
+  NEEDLES.scan(data, (id, at) => {
     if (id < FIRST_TRIGGER) {
       present.add(RULE_KEYWORDS[id]!);
       return;
     }
     if (at < lastLineEnd) return; // this line is picked already
-    if (id === PAT && !PAT_OWNER.test(text.slice(Math.max(0, at - 220), at))) return;
-    const start = text.lastIndexOf('\n', at) + 1;
+    if (id === PAT && !followsPatOwner(code, at)) return;
+    // A URL holds a credential only in its userinfo (`@`) or a query parameter (`=`); a
+    // parameter named like a secret is a trigger of its own, but `sig` (Azure SAS) is not.
+    if (id === URL) {
+      // Where the URL stops: the same place for every `://` before it (linear on `a://a://…`).
+      if (at + 3 > urlStop) urlStop = urlStopFrom(code, at + 3, data.length);
+      const ch = code(urlStop);
+      // Over bytes the 4096-character limit is not checked (a byte count overstates characters).
+      if ((ch !== 64 && ch !== 61) || (!bytes && urlStop - (at + 3) >= 4096)) return; // '@', '='
+    }
+    const start = lineStartOf(at);
     if (picked.length === 0 || picked[picked.length - 1] !== start) picked.push(start);
-    const end = text.indexOf('\n', at);
-    lastLineEnd = end < 0 ? text.length : end;
+    const end = newline(at);
+    lastLineEnd = end < 0 ? data.length : end;
   });
+  if (bytes && bytes.length !== text.length) mapLineStarts(picked, bytes, text);
 
   const whole = findPatternMatches(text, deadline, present);
   let truncated = whole.timedOut;
