@@ -122,20 +122,34 @@ export class NeedleSet {
    * early when `hit` returns true.
    */
   scan(data: Uint8Array | string, hit: (id: number, start: number) => boolean | void): void {
+    if (typeof data === 'string') this.scanString(data, hit);
+    else this.scanBytes(data, hit);
+  }
+
+  // Two loops, each seeing one type only (the engine keeps them monomorphic and tight).
+  private scanBytes(data: Uint8Array, hit: (id: number, start: number) => boolean | void): void {
     const table = this.table;
     const n = data.length;
-    if (typeof data === 'string') {
-      // Characters past Latin-1 read as 0: no needle holds them, and a pair (x, 0) is "x, then anything".
-      for (let i = 0; i < n; i += 2) {
-        const a = data.charCodeAt(i);
-        const b = i + 1 < n ? data.charCodeAt(i + 1) : 0;
-        const slot = table[((a < 256 ? a : 0) << 8) | (b < 256 ? b : 0)]!;
-        if (slot !== 0 && this.verify(data, slot, i, hit)) return;
-      }
-      return;
+    const last = n - 1;
+    let i = 0;
+    for (; i < last; i += 2) {
+      const slot = table[(data[i]! << 8) | data[i + 1]!]!;
+      if (slot !== 0 && this.verify(data, slot, i, hit)) return;
     }
+    if (i === last) {
+      const slot = table[data[i]! << 8]!; // the last byte, then "past the end" (0)
+      if (slot !== 0) this.verify(data, slot, i, hit);
+    }
+  }
+
+  private scanString(data: string, hit: (id: number, start: number) => boolean | void): void {
+    const table = this.table;
+    const n = data.length;
+    // Characters past Latin-1 read as 0: no needle holds them, and a pair (x, 0) is "x, then anything".
     for (let i = 0; i < n; i += 2) {
-      const slot = table[(data[i]! << 8) | (i + 1 < n ? data[i + 1]! : 0)]!;
+      const a = data.charCodeAt(i);
+      const b = i + 1 < n ? data.charCodeAt(i + 1) : 0;
+      const slot = table[((a < 256 ? a : 0) << 8) | (b < 256 ? b : 0)]!;
       if (slot !== 0 && this.verify(data, slot, i, hit)) return;
     }
   }
