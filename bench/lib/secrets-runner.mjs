@@ -8,8 +8,10 @@
 //
 // Reading: one reused buffer per thread (open, read, close: no stat, no allocation per file).
 // A file whose bytes are all ASCII is decoded as Latin-1 (the same string as UTF-8, decoded
-// ~5× faster), any other as UTF-8; the engine's prefilter reads the bytes. With more than one thread, the main thread walks the folder and deals the files out
-// round-robin to itself and N-1 worker threads running this same script.
+// ~5× faster), any other as UTF-8; the engine's prefilter reads the bytes. With more than one
+// thread, N-1 worker threads (this same script) start first, the main thread walks the folder
+// meanwhile, and then every thread claims chunks of files from one shared counter until none
+// are left.
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import { isAscii } from 'node:buffer';
 import { availableParallelism } from 'node:os';
@@ -28,38 +30,47 @@ export function kindOf(file) {
   return SOURCE.has(ext) ? 'source' : 'plain';
 }
 
-/** Reads and scans `files`; returns the counts. */
-function scanFiles(files) {
+/** Files are claimed in chunks from one shared counter, so a thread that started late takes fewer. */
+const CHUNK = 32;
+
+/** Reads and scans the files of `files` it claims from `next` (a shared counter); returns the counts. */
+function scanFiles(files, next) {
   let buffer = Buffer.allocUnsafe(1024 * 1024 + 1);
+  let count = 0;
   let bytes = 0;
   let findings = 0;
   const byDetector = {};
-  for (const path of files) {
-    const fd = openSync(path, 'r');
-    let length = 0;
-    try {
-      for (;;) {
-        if (length === buffer.length) {
-          const bigger = Buffer.allocUnsafe(buffer.length * 2);
-          buffer.copy(bigger, 0, 0, length);
-          buffer = bigger;
+  for (;;) {
+    const from = Atomics.add(next, 0, CHUNK);
+    if (from >= files.length) break;
+    for (const path of files.slice(from, from + CHUNK)) {
+      const fd = openSync(path, 'r');
+      let length = 0;
+      try {
+        for (;;) {
+          if (length === buffer.length) {
+            const bigger = Buffer.allocUnsafe(buffer.length * 2);
+            buffer.copy(bigger, 0, 0, length);
+            buffer = bigger;
+          }
+          const n = readSync(fd, buffer, length, buffer.length - length, null);
+          if (n === 0) break;
+          length += n;
         }
-        const n = readSync(fd, buffer, length, buffer.length - length, null);
-        if (n === 0) break;
-        length += n;
+      } finally {
+        closeSync(fd);
       }
-    } finally {
-      closeSync(fd);
-    }
-    bytes += length;
-    const data = buffer.subarray(0, length);
-    const text = isAscii(data) ? data.latin1Slice(0, length) : data.toString('utf8');
-    for (const m of scanTextForSecrets(text, kindOf(path), { utf8Bytes: data })) {
-      findings++;
-      byDetector[m.detector] = (byDetector[m.detector] ?? 0) + 1;
+      count++;
+      bytes += length;
+      const data = buffer.subarray(0, length);
+      const text = isAscii(data) ? data.latin1Slice(0, length) : data.toString('utf8');
+      for (const m of scanTextForSecrets(text, kindOf(path), { utf8Bytes: data })) {
+        findings++;
+        byDetector[m.detector] = (byDetector[m.detector] ?? 0) + 1;
+      }
     }
   }
-  return { files: files.length, bytes, findings, byDetector };
+  return { files: count, bytes, findings, byDetector };
 }
 
 function walk(root) {
@@ -77,27 +88,28 @@ function walk(root) {
 }
 
 if (!isMainThread) {
-  parentPort.postMessage(scanFiles(workerData.files));
+  // Started before the walk (so its start-up overlaps it); the file list comes by message.
+  parentPort.once('message', (files) => parentPort.postMessage(scanFiles(files, new Int32Array(workerData.next))));
 } else if (process.argv[2] === '--patterns') {
   process.stdout.write(JSON.stringify(PATTERN_RULES.map((r) => ({ id: r.id, source: r.regex.source, flags: r.regex.flags }))) + '\n');
 } else {
   const root = process.argv[2];
   const jobsAt = process.argv.indexOf('--jobs');
   const jobs = Math.max(1, jobsAt > 0 ? Number(process.argv[jobsAt + 1]) : Math.min(2, availableParallelism()));
-  const files = walk(root);
-  const shares = Array.from({ length: jobs }, (_, j) => files.filter((_, i) => i % jobs === j));
-  const workers = shares.slice(1).map(
-    (share) =>
+  const shared = new SharedArrayBuffer(4);
+  const workers = Array.from({ length: jobs - 1 }, () => new Worker(process.argv[1], { workerData: { next: shared }, argv: [] }));
+  const results = workers.map(
+    (worker) =>
       new Promise((resolve, reject) => {
-        const worker = new Worker(process.argv[1], { workerData: { files: share }, argv: [] });
         worker.once('message', resolve);
         worker.once('error', reject);
       }),
   );
-  const mine = scanFiles(shares[0]);
-  Promise.all(workers).then((theirs) => report([mine, ...theirs], jobs));
+  const files = walk(root);
+  for (const worker of workers) worker.postMessage(files);
+  const mine = scanFiles(files, new Int32Array(shared));
+  Promise.all(results).then((theirs) => report([mine, ...theirs], jobs));
 }
-
 function report(results, jobs) {
   const total = { files: 0, bytes: 0, findings: 0, byDetector: {}, threads: jobs };
   for (const r of results) {
