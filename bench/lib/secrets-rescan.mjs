@@ -37,10 +37,10 @@ const fakeSecret = (i) =>
   ][i % 6]();
 
 /** The word the simulated typing changes, placed near the middle of each document. */
-const TYPING_MARK = 'typingzone';
+export const TYPING_MARK = 'typingzone';
 
 /** A TypeScript MCP server: tools with zod schemas, handlers calling APIs, env reads, a few hard-coded keys. */
-function tsServer() {
+export function tsServer() {
   const out = [
     "import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';",
     "import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';",
@@ -85,7 +85,7 @@ function tsServer() {
 }
 
 /** A JSONC .vscode/mcp.json: comments, inputs, stdio and HTTP servers with env and headers, some plaintext keys. */
-function mcpJson() {
+export function mcpJson() {
   const out = ['// Team MCP servers. Keys come from inputs; a few are still pasted in.', '{', '  "inputs": ['];
   for (let i = 0; i < 40; i++) out.push(`    { "id": "key-${i}", "type": "promptString", "description": "API key ${i}", "password": true },`);
   out.push('  ],', '  "servers": {');
@@ -129,46 +129,52 @@ function mcpJson() {
   return out.join('\n');
 }
 
-const [timesArg, warmArg] = process.argv.slice(2);
-const times = Number(timesArg ?? 200);
-const warmup = Number(warmArg ?? 20);
-const root = '/bench/workspace';
-const docs = [
-  { name: 'ts-server', file: join(root, 'src/server.ts'), text: tsServer(), kind: { type: 'source' } },
-  {
-    name: 'mcp-json',
-    file: join(root, '.vscode/mcp.json'),
-    text: mcpJson(),
-    kind: { type: 'config', candidate: { path: join(root, '.vscode/mcp.json'), client: 'vscode', scope: 'workspace', format: 'jsonc', shape: 'vscode-servers', shared: false } },
-  },
-];
+/** Run when executed (not when a test imports the document generators). */
+const main = /secrets-rescan\.(?:cjs|mjs)$/.test(process.argv[1] ?? '');
+if (main) run();
 
-const result = {};
-for (const doc of docs) {
-  const at = doc.text.indexOf(TYPING_MARK);
-  if (at < 0) throw new Error(`${doc.name}: no typing mark`);
-  const samples = [];
-  let findings = 0;
-  for (let i = 0; i < warmup + times; i++) {
-    // One character of the word changes each time (a keystroke over it).
-    const pos = at + (i % TYPING_MARK.length);
-    const text = doc.text.slice(0, pos) + AN[i % 52] + doc.text.slice(pos + 1);
-    const started = performance.now();
-    const scan = scanDocument(doc.file, text, doc.kind, root);
-    const ms = performance.now() - started;
-    if (i >= warmup) samples.push(ms);
-    findings = scan.findings;
+function run() {
+  const [timesArg, warmArg] = process.argv.slice(2);
+  const times = Number(timesArg ?? 200);
+  const warmup = Number(warmArg ?? 20);
+  const root = '/bench/workspace';
+  const docs = [
+    { name: 'ts-server', file: join(root, 'src/server.ts'), text: tsServer(), kind: { type: 'source' } },
+    {
+      name: 'mcp-json',
+      file: join(root, '.vscode/mcp.json'),
+      text: mcpJson(),
+      kind: { type: 'config', candidate: { path: join(root, '.vscode/mcp.json'), client: 'vscode', scope: 'workspace', format: 'jsonc', shape: 'vscode-servers', shared: false } },
+    },
+  ];
+
+  const result = {};
+  for (const doc of docs) {
+    const at = doc.text.indexOf(TYPING_MARK);
+    if (at < 0) throw new Error(`${doc.name}: no typing mark`);
+    const samples = [];
+    let findings = 0;
+    for (let i = 0; i < warmup + times; i++) {
+      // One character of the word changes each time (a keystroke over it).
+      const pos = at + (i % TYPING_MARK.length);
+      const text = doc.text.slice(0, pos) + AN[i % 52] + doc.text.slice(pos + 1);
+      const started = performance.now();
+      const scan = scanDocument(doc.file, text, doc.kind, root);
+      const ms = performance.now() - started;
+      if (i >= warmup) samples.push(ms);
+      findings = scan.findings;
+    }
+    samples.sort((a, b) => a - b);
+    const q = (p) => samples[Math.min(samples.length - 1, Math.ceil(p * samples.length) - 1)];
+    result[doc.name] = {
+      lines: doc.text.split('\n').length - 1,
+      bytes: Buffer.byteLength(doc.text),
+      findings: findings.length,
+      rules: Object.fromEntries([...new Set(findings.map((f) => f.ruleId))].map((id) => [id, findings.filter((f) => f.ruleId === id).length])),
+      medianMs: samples.length % 2 ? samples[(samples.length - 1) / 2] : (samples[samples.length / 2 - 1] + samples[samples.length / 2]) / 2,
+      p95Ms: q(0.95),
+      maxMs: samples[samples.length - 1],
+    };
   }
-  samples.sort((a, b) => a - b);
-  const q = (p) => samples[Math.min(samples.length - 1, Math.ceil(p * samples.length) - 1)];
-  result[doc.name] = {
-    lines: doc.text.split('\n').length - 1,
-    bytes: Buffer.byteLength(doc.text),
-    findings: findings.length,
-    rules: Object.fromEntries([...new Set(findings.map((f) => f.ruleId))].map((id) => [id, findings.filter((f) => f.ruleId === id).length])),
-    medianMs: samples.length % 2 ? samples[(samples.length - 1) / 2] : (samples[samples.length / 2 - 1] + samples[samples.length / 2]) / 2,
-    p95Ms: q(0.95),
-    maxMs: samples[samples.length - 1],
-  };
+  process.stdout.write(JSON.stringify(result) + '\n');
 }
-process.stdout.write(JSON.stringify(result) + '\n');

@@ -25,12 +25,13 @@ test('rule table: ids are unique, rule ids are registered, every reportable rule
   }
 });
 
-test('rule table: regexes are global, without inline modifiers, with lowercase keywords', () => {
+test('rule table: regexes are global, without inline modifiers, with literal keywords', () => {
   for (const rule of PATTERN_RULES) {
     assert.equal(rule.regex.flags, 'g', `${rule.id}: flags must be exactly "g"`);
     assert.ok(!/\(\?[imsx-]+[:)]/.test(rule.regex.source), `${rule.id}: inline modifier group`);
     assert.ok(rule.keywords.length > 0, `${rule.id}: no keywords`);
-    for (const k of rule.keywords) assert.equal(k, k.toLowerCase(), `${rule.id}: keyword ${k} must be lowercase`);
+    // Keywords are matched as written (the regexes are case-sensitive); the prefilter needs two ASCII characters.
+    for (const k of rule.keywords) assert.match(k, /^[\x20-\x7e]{2,}$/, `${rule.id}: keyword ${JSON.stringify(k)}`);
   }
 });
 
@@ -41,8 +42,9 @@ for (const rule of PATTERN_RULES) {
       for (const sample of expansions(template)) {
         const found = findPatternMatches(sample).matches.filter((m) => m.detector === rule.id);
         assert.equal(found.length, 1, `${rule.id}: expected one match in tp ${JSON.stringify(template)}`);
-        // Every keyword-gated rule must see its own keyword in its own sample.
-        assert.ok(rule.keywords.some((k) => sample.toLowerCase().includes(k)));
+        // Every keyword-gated rule must see its own keyword, exactly as written, in its own match.
+        const matched = sample.slice(found[0]!.start, found[0]!.end);
+        assert.ok(rule.keywords.some((k) => matched.includes(k)), `${rule.id}: no keyword in its match`);
         // And the end-to-end scan reports it (possibly under a more specific rule of the same provider).
         const scanned = scanTextForSecrets(sample, 'plain');
         assert.ok(

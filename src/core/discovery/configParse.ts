@@ -18,7 +18,7 @@ import type {
   NodePath,
   Transport,
 } from '../model';
-import { parsePositionedTree, type PNode, type PObject, type PProp, type TreeFormat } from '../parse/positionedTree';
+import { parsePositionedTree, type ParsedTree, type PNode, type PObject, type PProp, type TreeFormat } from '../parse/positionedTree';
 import { LineStarts as LineIndex } from '../util/positions';
 
 /** The structural family of a config file: where its servers are and how their fields are named. */
@@ -156,10 +156,16 @@ const TREE_FORMAT: Record<ConfigFormat, TreeFormat> = { json: 'json', jsonc: 'js
 
 /** Never throws: malformed input gives whatever could be salvaged plus an 'error' problem. */
 export function parseClientConfig(text: string, candidate: ConfigCandidate): ClientConfig {
+  return parseClientConfigTree(text, candidate).config;
+}
+
+/** parseClientConfig, and the positioned tree it read (undefined when the parser failed): for incremental re-scans. */
+export function parseClientConfigTree(text: string, candidate: ConfigCandidate): { config: ClientConfig; tree: ParsedTree | undefined } {
   const reader = new Reader(text, candidate.path);
   let servers: ConfigServer[] = [];
+  let tree: ParsedTree | undefined;
   try {
-    const tree = parsePositionedTree(text, TREE_FORMAT[candidate.format]);
+    tree = parsePositionedTree(text, TREE_FORMAT[candidate.format]);
     for (const error of tree.errors) reader.error(error.message, error.start, error.end, true);
     if (tree.root?.kind === 'object') servers = extractServers(reader, tree.root, SHAPES[candidate.shape]);
     else if (tree.root && (tree.root.kind === 'array' || tree.root.value !== null)) {
@@ -174,7 +180,7 @@ export function parseClientConfig(text: string, candidate: ConfigCandidate): Cli
         : `Internal error while reading this config (${(error as Error)?.name ?? 'unknown'})`;
     reader.problems.push({ file: candidate.path, severity: 'error', message });
   }
-  return {
+  const config: ClientConfig = {
     path: candidate.path,
     client: candidate.client,
     scope: candidate.scope,
@@ -184,6 +190,7 @@ export function parseClientConfig(text: string, candidate: ConfigCandidate): Cli
     servers,
     problems: reader.problems,
   };
+  return { config, tree };
 }
 
 function extractServers(r: Reader, root: PObject, shape: { sections: Section[]; dialect: Dialect }): ConfigServer[] {

@@ -7,7 +7,10 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ClientConfig, DiscoveryResult, FileProblem, Finding, SourceRange } from '../model';
 import { discover, utf8Problem } from '../discovery/discover';
-import { parseClientConfig, type ConfigCandidate, type DiscoveryEnv } from '../discovery/clients';
+import type { ConfigCandidate, DiscoveryEnv } from '../discovery/clients';
+import { parseClientConfigTree } from '../discovery/configParse';
+import { LineStarts } from '../util/positions';
+import { configDocState, updateConfigDoc, type ConfigDocState } from './incremental';
 import { RULES_BY_ID } from '../rules';
 import { applySuppressions } from '../suppress';
 import { readTextFile } from '../util/readText';
@@ -17,7 +20,7 @@ import {
   parseProjectSettings,
   type ProjectSettings,
 } from '../settings/projectSettings';
-import { REMEDY, findSecretsInConfig, findSecretsInText, findingFingerprint, type SecretHit } from './secretFindings';
+import { REMEDY, findSecretsInConfig, findSecretsInServer, findSecretsInText, findingFingerprint, type SecretHit } from './secretFindings';
 import { gitExposure, type GitExposureOptions } from './gitExposure';
 import { lintAuthorization, type ToolVerdict } from '../authz';
 
@@ -103,17 +106,66 @@ function applySeverity(findings: readonly Finding[], settings: ProjectSettings):
   return out;
 }
 
-/** Findings of one document's text (no file system, no git): what the editor shows as you type. */
-export function scanDocument(file: string, text: string, kind: DocumentKind, root: string, settings: ProjectSettings = DEFAULT_PROJECT_SETTINGS): { findings: Finding[]; suppressed: Finding[] } {
+/**
+ * The last scan of each open config document, for incremental re-scans (incremental.ts). A
+ * few documents only: the one being typed in is the one that matters.
+ */
+const CONFIG_DOCS = new Map<string, { key: string; state: ConfigDocState }>();
+const CONFIG_DOCS_LIMIT = 8;
+
+/** Drops what scanDocument keeps about a document (call when it closes). */
+export function forgetDocument(file: string): void {
+  CONFIG_DOCS.delete(file);
+}
+
+function configDocumentFindings(file: string, text: string, candidate: ConfigCandidate, root: string, incremental: boolean): { raw: Finding[]; incremental: boolean } {
+  const key = JSON.stringify([candidate, root]);
+  const known = incremental ? CONFIG_DOCS.get(file) : undefined;
+  if (known && known.key === key) {
+    const next = updateConfigDoc(known.state, text, root);
+    if (next) {
+      CONFIG_DOCS.set(file, { key, state: next });
+      // No problems (a document with any is never updated incrementally), so secrets only.
+      return { raw: next.hits.flatMap((list) => list.map((h) => h.finding)), incremental: true };
+    }
+  }
+  const { config, tree } = parseClientConfigTree(text, { ...candidate, path: file });
+  const lines = new LineStarts(text);
+  const hits = config.servers.map((server) => findSecretsInServer(file, server, lines, { root }));
+  if (incremental) {
+    const state = configDocState(text, config, tree?.root, tree?.errors.length ?? 1, hits);
+    CONFIG_DOCS.delete(file);
+    if (state) {
+      if (CONFIG_DOCS.size >= CONFIG_DOCS_LIMIT) CONFIG_DOCS.delete(CONFIG_DOCS.keys().next().value!);
+      CONFIG_DOCS.set(file, { key, state });
+    }
+  }
+  return { raw: [...configProblemFindings(config, root), ...hits.flatMap((list) => list.map((h) => h.finding))], incremental: false };
+}
+
+/**
+ * Findings of one document's text (no file system, no git): what the editor shows as you type.
+ * Config documents are re-scanned incrementally when the edit allows (`incremental: false`
+ * forces a full scan and leaves the kept state alone; the result is the same). `incremental`
+ * in the result says which path ran.
+ */
+export function scanDocument(
+  file: string,
+  text: string,
+  kind: DocumentKind,
+  root: string,
+  settings: ProjectSettings = DEFAULT_PROJECT_SETTINGS,
+  options: { incremental?: boolean } = {},
+): { findings: Finding[]; suppressed: Finding[]; incremental?: boolean } {
   let raw: Finding[];
+  let incremental = false;
   if (kind.type === 'config') {
-    const config = parseClientConfig(text, { ...kind.candidate, path: file });
-    raw = [...configProblemFindings(config, root), ...findSecretsInConfig(config, text, { root }).map((h) => h.finding)];
+    ({ raw, incremental } = configDocumentFindings(file, text, kind.candidate, root, options.incremental !== false));
   } else {
     raw = findSecretsInText(file, text, kind.type, { root, gitignored: kind.type === 'dotenv' && kind.gitignored }).map((h) => h.finding);
   }
   const { kept, suppressed } = applySuppressions(raw, text);
-  return { findings: applySeverity(kept, settings), suppressed };
+  return { findings: applySeverity(kept, settings), suppressed, incremental };
 }
 
 export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { ClientConfig, Finding, FindingSeverity, Located, LocatedEntry, SourceRange } from '../model';
+import type { ClientConfig, ConfigServer, Finding, FindingSeverity, Located, LocatedEntry, SourceRange } from '../model';
 import { RULES_BY_ID } from '../rules';
 import { detectSecretsInValue, mapDecodedRange, scanTextForSecrets, secretMessage, redactSecret } from '../secrets';
 import type { SecretContext, SecretMatch } from '../secrets';
@@ -102,6 +102,11 @@ function detectCached(value: string, context: SecretContext, siblingsKey: string
 
 export function findSecretsInConfig(config: ClientConfig, text: string, context: FindingContext): SecretHit[] {
   const lines = new LineStarts(text);
+  return config.servers.flatMap((server) => findSecretsInServer(config.path, server, lines, context));
+}
+
+/** The secret findings of one server entry of a config; `lines` indexes the config's text. */
+export function findSecretsInServer(file: string, server: ConfigServer, lines: LineStarts, context: FindingContext): SecretHit[] {
   const findings: SecretHit[] = [];
   const report = (value: string, literal: SourceRange, secretContext: SecretContext, locator: string, siblingsKey = '') => {
     for (const match of detectCached(value, secretContext, siblingsKey)) {
@@ -109,10 +114,10 @@ export function findSecretsInConfig(config: ClientConfig, text: string, context:
       const finding = secretFinding(
         match,
         secret,
-        config.path,
+        file,
         rangeInLiteral(lines, literal, match.start, match.end),
         secretContext.location,
-        findingFingerprint(match.ruleId, context.root, config.path, `${locator}#${match.start === 0 ? '' : match.key ?? ''}`, match.providerId),
+        findingFingerprint(match.ruleId, context.root, file, `${locator}#${match.start === 0 ? '' : match.key ?? ''}`, match.providerId),
       );
       findings.push({ finding, secret });
     }
@@ -124,16 +129,14 @@ export function findSecretsInConfig(config: ClientConfig, text: string, context:
       if (entry.isString) report(entry.value, entry.range, { key: entry.key, location, siblings }, `${base}/${entry.key}`, siblingsKey);
     }
   };
-  for (const server of config.servers) {
-    const base = server.path.join('/');
-    entries(server.env, 'env', `${base}/env`);
-    entries(server.headers, 'header', `${base}/headers`);
-    server.args.forEach((arg: Located, index) => {
-      report(arg.value, arg.range, { location: 'arg', previousArg: server.args[index - 1]?.value }, `${base}/args/${index}`);
-    });
-    if (server.url) report(server.url.value, server.url.range, { location: 'url' }, `${base}/url`);
-    if (server.command) report(server.command.value, server.command.range, { location: 'arg' }, `${base}/command`);
-  }
+  const base = server.path.join('/');
+  entries(server.env, 'env', `${base}/env`);
+  entries(server.headers, 'header', `${base}/headers`);
+  server.args.forEach((arg: Located, index) => {
+    report(arg.value, arg.range, { location: 'arg', previousArg: server.args[index - 1]?.value }, `${base}/args/${index}`);
+  });
+  if (server.url) report(server.url.value, server.url.range, { location: 'url' }, `${base}/url`);
+  if (server.command) report(server.command.value, server.command.range, { location: 'arg' }, `${base}/command`);
   return findings;
 }
 

@@ -11,6 +11,7 @@ import { shannonEntropy } from './entropy';
 import { genericSecretConfidence } from './generic';
 import { classifyName, isAuthorizationName, normaliseName, type NameClass } from './names';
 import { isPlaceholder, isPlaceholderBody } from './placeholders';
+import { NeedleSet } from './prefilter';
 import { CONTEXT_RULES, PATTERN_RULES, PATTERN_RULES_BY_ID } from './providers';
 import type { PatternRule, SecretContext, SecretMatch } from './types';
 import { findKeyValuePasswords, findUrlParts, isRealPassword } from './urls';
@@ -27,25 +28,16 @@ const RANK_URL = 150;
 const RANK_CONTEXT = 160;
 const RANK_GENERIC = 200;
 
-/** One pass over the input answers "could any rule match?": most config values are short and match none. */
-const ANY_KEYWORD = new RegExp(
-  [...new Set(PATTERN_RULES.flatMap((r) => r.keywords))].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
-);
+/** Every provider keyword, once; `KEYWORD_NEEDLES` finds them all in one pass. */
+export const RULE_KEYWORDS: readonly string[] = [...new Set(PATTERN_RULES.flatMap((r) => r.keywords))];
+const KEYWORD_NEEDLES = new NeedleSet(RULE_KEYWORDS.map((text) => ({ text, ci: false })));
 
-const KEYWORDS = [...new Set(PATTERN_RULES.flatMap((r) => r.keywords))].sort((a, b) => b.length - a.length);
-/** Every keyword, longest first, as one global pattern: one pass finds which keywords occur. */
-const KEYWORD_SCAN = new RegExp(KEYWORDS.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
-/** A keyword hit also proves every shorter keyword inside it (`sk-ant-api03` holds `sk-`). */
-const CONTAINED: ReadonlyMap<string, readonly string[]> = new Map(KEYWORDS.map((k) => [k, KEYWORDS.filter((other) => k.includes(other))]));
-
-/** The keywords present in `lower`, in one scan (instead of one `includes` per rule keyword). */
-function presentKeywords(lower: string): Set<string> {
+/** The provider keywords present in `input`. */
+export function presentKeywords(input: string): Set<string> {
   const present = new Set<string>();
-  KEYWORD_SCAN.lastIndex = 0;
-  for (let m = KEYWORD_SCAN.exec(lower); m; m = KEYWORD_SCAN.exec(lower)) {
-    for (const k of CONTAINED.get(m[0]) ?? [m[0]]) present.add(k);
-    KEYWORD_SCAN.lastIndex = m.index + 1; // overlapping keywords starting later still count
-  }
+  KEYWORD_NEEDLES.scan(input, (id) => {
+    present.add(RULE_KEYWORDS[id]!);
+  });
   return present;
 }
 
@@ -54,18 +46,18 @@ function rankOf(rule: PatternRule, index: number): number {
 }
 
 /**
- * Runs the provider rules over `input`. `lower` is `input.toLowerCase()` when the caller
- * already has it. Anchor-only rules (ids that qualify neighbours) land in `anchors`.
+ * Runs the provider rules over `input`: those whose keyword `input` contains. `present` is
+ * that set of keywords when the caller already found them (scanText does, in its own pass).
+ * Anchor-only rules (ids that qualify neighbours) land in `anchors`.
  */
 export function findPatternMatches(
   input: string,
-  lower: string = input.toLowerCase(),
   deadline = Infinity,
+  present: ReadonlySet<string> = presentKeywords(input),
 ): { matches: RankedMatch[]; anchors: RankedMatch[]; timedOut: boolean } {
   const matches: RankedMatch[] = [];
   const anchors: RankedMatch[] = [];
-  if (!ANY_KEYWORD.test(lower)) return { matches, anchors, timedOut: false };
-  const present = presentKeywords(lower);
+  if (present.size === 0) return { matches, anchors, timedOut: false };
   const timed = deadline !== Infinity;
   for (let index = 0; index < PATTERN_RULES.length; index++) {
     if (timed && Date.now() > deadline) return { matches, anchors, timedOut: true };

@@ -55,11 +55,14 @@ const NON_SECRET_LAST = new Set([
 /** Words anywhere in the name that make it public by design. */
 const NON_SECRET_ANY = new Set(['public', 'publishable', 'pub', 'anon', 'csrf', 'xsrf', 'recaptcha', 'analytics', 'measurement', 'tracking']);
 
-/** Words right before "key"/"token" that make it a data-structure key or a paging token: `SORT_KEY`, `NEXT_PAGE_TOKEN`. */
+/** Words right before "key"/"token" that make it a data-structure key, a paging or idempotency token: `SORT_KEY`, `NEXT_PAGE_TOKEN`. */
 const NON_CREDENTIAL_QUALIFIERS = new Set([
   'sort', 'primary', 'foreign', 'partition', 'cache', 'idempotency', 'dedupe', 'dedup', 'lookup', 'hot', 'object',
   'bucket', 'i18n', 'translation', 'column', 'row', 'unique', 'composite', 'routing', 'page', 'pagination',
   'cursor', 'next', 'continuation', 'meta', 'map', 'dict', 'storage', 'registry', 'label', 'group', 'field',
+  // AWS SDK pagination and idempotency (`result_key`, `output_token`, `ClientRequestToken`,
+  // `LifecycleActionToken`), editor settings keys, lexer state (`lastSignificantToken`).
+  'result', 'results', 'output', 'input', 'request', 'action', 'settings', 'setting', 'significant',
 ]);
 
 const PASSWORD_WORDS = new Set(['password', 'passwd', 'pwd', 'passphrase', 'pass', 'pw']);

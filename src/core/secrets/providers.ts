@@ -3,7 +3,7 @@
  * anywhere in a string. Formats come from public provider documentation and the research
  * notes (/work/shared/research/secrets.md §1); the regexes are written here in JS syntax.
  *
- * Regex discipline: flag `g` only, every quantifier bounded, a leading look-behind on the
+ * Regex discipline: flag `g` only, every quantifier bounded, `keywords` literal (case-sensitive) text every match contains, a leading look-behind on the
  * token alphabet (so a match starts only where a token starts) and a trailing look-ahead (so
  * a longer token is not cut into a shorter one). See test/core/secrets.safety.test.ts.
  */
@@ -53,7 +53,7 @@ export const PATTERN_RULES: readonly PatternRule[] = [
     id: 'private-key', ruleId: 'MCPS103', provider: 'Private key', providerId: 'private-key',
     description: 'PEM private key',
     regex: /-----BEGIN [ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----/g,
-    keywords: ['private key'], confidence: 'high', extend: extendPem,
+    keywords: ['-----BEGIN '], confidence: 'high', extend: extendPem,
     tps: ['<<pem:>>', '<<pem:RSA>>', '<<pem:OPENSSH>>', '<<pem:EC>>', 'key = "-----BEGIN PRIVATE KEY-----\\n<<b64:64>>\\n<<b64:64>>\\n-----END PRIVATE KEY-----"'],
     fps: [
       '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo\n-----END PUBLIC KEY-----',
@@ -65,7 +65,7 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   {
     id: 'jwt', ruleId: 'MCPS105', provider: 'JWT', providerId: 'jwt', description: 'JSON Web Token',
     regex: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,4000}\.eyJ[A-Za-z0-9_-]{10,8000}\.[A-Za-z0-9_-]{16,2000}(?![A-Za-z0-9_-])/g,
-    keywords: ['eyj'], confidence: 'high',
+    keywords: ['eyJ'], confidence: 'high',
     validate: (t) => isSignedJwt(t) && !isPublicByDesignJwt(t),
     classify: (t) => (isSupabaseServiceRole(t) ? { provider: 'Supabase', providerId: 'supabase', description: 'Supabase service-role key (JWT)' } : undefined),
     tps: ['Authorization: Bearer <<jwt>>', 'SUPABASE_SERVICE_ROLE_KEY=<<jwt:service_role>>'],
@@ -84,14 +84,14 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   {
     id: 'openai-project-key', ...OPENAI, ruleId: 'MCPS101', description: 'OpenAI API key',
     regex: /(?<![\w-])sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,250}T3BlbkFJ[A-Za-z0-9_-]{20,250}(?![\w-])/g,
-    keywords: ['t3blbkfj'], entropy: 3.5, confidence: 'high',
+    keywords: ['T3BlbkFJ'], entropy: 3.5, confidence: 'high',
     tps: ['OPENAI_API_KEY=sk-proj-<<b64u:74>>T3BlbkFJ<<b64u:74>>', 'sk-svcacct-<<b64u:58>>T3BlbkFJ<<b64u:58>>', '"sk-admin-<<b64u:58>>T3BlbkFJ<<b64u:58>>"'],
     fps: ['sk-proj-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxT3BlbkFJxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'sk-proj-...T3BlbkFJ...'],
   },
   {
     id: 'openai-legacy-key', ...OPENAI, ruleId: 'MCPS101', description: 'OpenAI API key',
     regex: /(?<![\w-])sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}(?![\w-])/g,
-    keywords: ['t3blbkfj'], entropy: 3.5, confidence: 'high',
+    keywords: ['T3BlbkFJ'], entropy: 3.5, confidence: 'high',
     tps: ['sk-<<an:20>>T3BlbkFJ<<an:20>>'],
     fps: ['sk-XXXXXXXXXXXXXXXXXXXXT3BlbkFJXXXXXXXXXXXXXXXXXXXX'],
   },
@@ -191,7 +191,7 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   {
     id: 'pypi-token', provider: 'PyPI', providerId: 'pypi', ruleId: 'MCPS101', description: 'PyPI API token',
     regex: /(?<![\w-])pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,1000}(?![\w-])/g,
-    keywords: ['pypi-age'], entropy: 3, confidence: 'high',
+    keywords: ['pypi-AgE'], entropy: 3, confidence: 'high',
     tps: ['TWINE_PASSWORD=pypi-AgEIcHlwaS5vcmc<<b64u:120>>'], fps: ['pypi-AgEIcHlwaS5vcmc'],
   },
 
@@ -231,25 +231,25 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   {
     id: 'twilio-api-key', ...TWILIO, ruleId: 'MCPS101', description: 'Twilio API key SID',
     regex: /(?<![A-Za-z0-9])SK[0-9a-f]{32}(?![A-Za-z0-9])/g,
-    keywords: ['sk'], entropy: 3, confidence: 'medium',
+    keywords: ['SK'], entropy: 3, confidence: 'medium',
     tps: ['TWILIO_API_KEY=SK<<hex:32>>'], fps: ['SK00000000000000000000000000000000', 'SKIPPED_TESTS=12'],
   },
   {
     id: 'twilio-account-sid', ...TWILIO, ruleId: 'MCPS101', description: 'Twilio account SID',
     regex: /(?<![A-Za-z0-9])AC[0-9a-f]{32}(?![A-Za-z0-9])/g,
-    keywords: ['ac'], confidence: 'high', anchorOnly: true,
+    keywords: ['AC'], confidence: 'high', anchorOnly: true,
     tps: [], fps: [],
   },
   {
     id: 'sendgrid-api-key', provider: 'SendGrid', providerId: 'sendgrid', ruleId: 'MCPS101', description: 'SendGrid API key',
     regex: /(?<![\w.-])SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![\w-])/g,
-    keywords: ['sg.'], entropy: 3.5, confidence: 'high',
+    keywords: ['SG.'], entropy: 3.5, confidence: 'high',
     tps: ['SENDGRID_API_KEY=SG.<<b64u:22>>.<<b64u:43>>'], fps: ['SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'],
   },
   {
     id: 'telegram-bot-token', provider: 'Telegram', providerId: 'telegram', ruleId: 'MCPS101', description: 'Telegram bot token',
     regex: /(?<![\w:-])\d{8,10}:AA[A-Za-z0-9_-]{33}(?![\w-])/g,
-    keywords: [':aa'], entropy: 3.5, confidence: 'medium',
+    keywords: [':AA'], entropy: 3.5, confidence: 'medium',
     tps: ['TELEGRAM_BOT_TOKEN=<<dig:10>>:AA<<b64u:33>>'], fps: ['12:30:AA'],
   },
 
@@ -270,27 +270,27 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   {
     id: 'aws-access-key-id', ...AWS, ruleId: 'MCPS101', description: 'AWS access key ID',
     regex: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}(?![A-Za-z0-9])/g,
-    keywords: ['akia', 'asia', 'abia', 'acca', 'a3t'], entropy: 3, confidence: 'high',
+    keywords: ['AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T'], entropy: 3, confidence: 'high',
     tps: ['AWS_ACCESS_KEY_ID=AKIA<<a32:16>>', 'aws_access_key_id = ASIA<<a32:16>>'],
     fps: ['AKIAIOSFODNN7EXAMPLE', 'AKIAXXXXXXXXXXXXXXXX', 'ASIATICALLY'],
   },
   {
     id: 'aws-bedrock-api-key', ...AWS, ruleId: 'MCPS101', description: 'Amazon Bedrock API key',
     regex: /(?<![A-Za-z0-9+/])ABSK[A-Za-z0-9+/]{109,269}={0,2}(?![A-Za-z0-9+/=])/g,
-    keywords: ['absk'], entropy: 3, confidence: 'high',
+    keywords: ['ABSK'], entropy: 3, confidence: 'high',
     tps: ['AWS_BEARER_TOKEN_BEDROCK=ABSK<<b64:132>>'], fps: ['ABSKxxxx'],
   },
   {
     id: 'google-api-key', provider: 'Google', providerId: 'google', ruleId: 'MCPS101', description: 'Google API key',
     regex: /(?<![\w-])AIza[A-Za-z0-9_-]{35}(?![\w-])/g,
-    keywords: ['aiza'], entropy: 3.5, confidence: 'high',
+    keywords: ['AIza'], entropy: 3.5, confidence: 'high',
     tps: ['GOOGLE_MAPS_API_KEY=AIzaSy<<b64u:33>>', 'https://maps.googleapis.com/maps/api/geocode/json?key=AIza<<b64u:35>>'],
     fps: ['AIzaSyXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX', 'AIza_your_google_api_key_here_please'],
   },
   {
     id: 'azure-ad-client-secret', provider: 'Microsoft Entra ID', providerId: 'azure', ruleId: 'MCPS101', description: 'Microsoft Entra ID (Azure AD) client secret',
     regex: /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g,
-    keywords: ['q~'], entropy: 3.5, confidence: 'high',
+    keywords: ['Q~'], entropy: 3.5, confidence: 'high',
     tps: ['AZURE_CLIENT_SECRET=<<an:3>>8Q~<<an:34>>'], fps: ['version 8Q~ note'],
   },
   {
@@ -407,7 +407,7 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   {
     id: '1password-service-account-token', provider: '1Password', providerId: '1password', ruleId: 'MCPS101', description: '1Password service account token',
     regex: /(?<![\w-])ops_eyJ[A-Za-z0-9+/]{250,4000}={0,3}(?![A-Za-z0-9+/=])/g,
-    keywords: ['ops_eyj'], entropy: 4, confidence: 'high',
+    keywords: ['ops_eyJ'], entropy: 4, confidence: 'high',
     tps: ['OP_SERVICE_ACCOUNT_TOKEN=ops_eyJ<<b64:300>>'], fps: ['ops_eyJhbGci'],
   },
   {
@@ -419,7 +419,7 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   {
     id: 'postman-api-key', provider: 'Postman', providerId: 'postman', ruleId: 'MCPS101', description: 'Postman API key',
     regex: /(?<![\w-])PMAK-[a-f0-9]{24}-[a-f0-9]{34}(?![A-Za-z0-9])/g,
-    keywords: ['pmak-'], entropy: 3, confidence: 'high',
+    keywords: ['PMAK-'], entropy: 3, confidence: 'high',
     tps: ['POSTMAN_API_KEY=PMAK-<<hex:24>>-<<hex:34>>'], fps: ['PMAK-'],
   },
   {
@@ -437,13 +437,13 @@ export const PATTERN_RULES: readonly PatternRule[] = [
   {
     id: 'heroku-api-key', provider: 'Heroku', providerId: 'heroku', ruleId: 'MCPS101', description: 'Heroku API key',
     regex: /(?<![\w-])HRKU-AA[A-Za-z0-9_-]{58}(?![\w-])/g,
-    keywords: ['hrku-aa'], entropy: 3.5, confidence: 'high',
+    keywords: ['HRKU-AA'], entropy: 3.5, confidence: 'high',
     tps: ['HEROKU_API_KEY=HRKU-AA<<b64u:58>>'], fps: ['HRKU-AA'],
   },
   {
     id: 'atlassian-api-token', provider: 'Atlassian', providerId: 'atlassian', ruleId: 'MCPS101', description: 'Atlassian API token',
     regex: /(?<![\w-])ATATT3[A-Za-z0-9_=-]{150,250}(?![A-Za-z0-9_=-])/g,
-    keywords: ['atatt3'], entropy: 3.5, confidence: 'high',
+    keywords: ['ATATT3'], entropy: 3.5, confidence: 'high',
     tps: ['JIRA_API_TOKEN=ATATT3<<b64u:180>>=<<HEX:8>>'], fps: ['ATATT3'],
   },
 ];

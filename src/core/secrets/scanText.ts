@@ -4,11 +4,14 @@
  * formats anywhere, plus the generic rule for assignments such as `const API_KEY = "…"`,
  * `api_key = "…"`, `apiKey: "…"`, `getenv("TOKEN", "…")`, `--token …`).
  *
- * Cost: the provider rules run once over the whole text behind a keyword prefilter; the
- * structural pass is per line and skips lines longer than `maxLineLength`.
+ * Cost: one pass (prefilter.ts) finds the provider keywords and the lines that hold a secret
+ * name, an auth scheme or a URL; the provider rules run over the whole text only when their
+ * keyword occurs, and the structural pass reads only those lines (skipping any longer than
+ * `maxLineLength`). Most lines of most files are never looked at twice.
  */
 import { LineStarts } from '../util/positions';
-import { collectValueCandidates, findPatternMatches, resolveOverlaps, stripRank, type RankedMatch } from './detect';
+import { collectValueCandidates, findPatternMatches, resolveOverlaps, RULE_KEYWORDS, stripRank, type RankedMatch } from './detect';
+import { NeedleSet } from './prefilter';
 import { classifyName } from './names';
 import { CONTEXT_RULES } from './providers';
 import type { SecretContext, SecretLocation, TextSecretMatch } from './types';
@@ -20,6 +23,16 @@ export interface ScanTextOptions {
   timeBudgetMs?: number;
   /** Lines longer than this skip the structural (generic) pass; provider rules still see them. Default 4000. */
   maxLineLength?: number;
+  /**
+   * Run the structural pass over every line, not only the lines the prefilter picks. The
+   * result is the same (a test checks it); this is the reference the fast path is tested against.
+   */
+  allLines?: boolean;
+  /**
+   * The text's UTF-8 bytes when the caller read it from a file (`text` must be their decoding,
+   * a leading BOM may be dropped): the prefilter reads bytes faster than a string's characters.
+   */
+  utf8Bytes?: Uint8Array;
 }
 
 export interface ScanTextResult {
@@ -42,6 +55,60 @@ const NEAR_ANCHORS: ReadonlySet<string> = new Set(CONTEXT_RULES.flatMap((r) => (
 /** Lines within this distance of an AKIA id or AC sid count as its neighbours. */
 const ANCHOR_LINES = 5;
 
+/**
+ * Text a line must contain (ASCII case-insensitively) for the structural pass to find anything
+ * on it, given no AKIA id / AC sid in the file (those qualify unnamed neighbours):
+ *  - a name the generic and context rules accept: its last word is a password or secret word
+ *    (names.ts: `pass…`, `pw`/`pwd`, `secret`, `token`, `…key`, `cred…`, `auth…`, `cookie`,
+ *    a `…_PAT`);
+ *  - an auth scheme that makes any name's value a credential (`Bearer`, `Basic`);
+ *  - a URL (userinfo passwords, query parameters) — connection-string passwords need `pass`/`pwd`.
+ * test/core/secrets.prefilter.test.ts checks that the fast path finds what a scan of every line finds.
+ */
+const NAME_TRIGGERS = ['key', 'token', 'secret', 'pass', 'pw', 'auth', 'cred', 'cookie', 'bearer', 'basic', 'pat', '://'];
+/** `pat` counts only after the words names.ts accepts before it (`GITHUB_PAT`, `adoPat`), separators between. */
+const PAT_OWNERS = ['github', 'gh', 'gitlab', 'azure', 'ado', 'devops', 'personal', 'access', 'hf', 'huggingface', 'figma', 'airtable', 'atlassian', 'jira'];
+
+const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+function followsPatOwner(code: (i: number) => number, at: number): boolean {
+  let end = at;
+  while (end > 0 && !isAlnum(code(end - 1))) end--;
+  return PAT_OWNERS.some((word) => {
+    if (end < word.length) return false;
+    for (let k = 0; k < word.length; k++) if ((code(end - word.length + k) | 32) !== word.charCodeAt(k)) return false;
+    return true;
+  });
+}
+
+/** Where a URL read from `from` ends (whitespace, a quote, `<`, `>`) or meets an `@` or `=`. */
+function urlStopFrom(code: (i: number) => number, from: number, length: number): number {
+  for (let i = from; i < length; i++) {
+    const c = code(i);
+    // ASCII whitespace, quotes, <>, @, = (Unicode spaces end a URL too; reading past them only picks more lines).
+    if ((c >= 9 && c <= 13) || c === 32 || c === 34 || c === 39 || c === 96 || c === 60 || c === 62 || c === 64 || c === 61) return i;
+  }
+  return length;
+}
+
+/** Turns byte offsets of line starts (ascending) into the text's offsets of the same lines, in place. */
+function mapLineStarts(starts: number[], bytes: Uint8Array, text: string): void {
+  let b = 0;
+  let t = 0;
+  for (let i = 0; i < starts.length; i++) {
+    while (b < starts[i]!) {
+      b = bytes.indexOf(10, b) + 1;
+      t = text.indexOf('\n', t) + 1;
+    }
+    starts[i] = t;
+  }
+}
+
+const NEEDLES = new NeedleSet([...RULE_KEYWORDS.map((text) => ({ text, ci: false })), ...NAME_TRIGGERS.map((text) => ({ text, ci: true }))]);
+const FIRST_TRIGGER = RULE_KEYWORDS.length;
+const PAT = FIRST_TRIGGER + NAME_TRIGGERS.indexOf('pat');
+const URL = FIRST_TRIGGER + NAME_TRIGGERS.indexOf('://');
+
 export function scanTextForSecrets(text: string, kind: TextKind, options: ScanTextOptions = {}): TextSecretMatch[] {
   return scanTextForSecretsDetailed(text, kind, options).matches;
 }
@@ -49,18 +116,71 @@ export function scanTextForSecrets(text: string, kind: TextKind, options: ScanTe
 export function scanTextForSecretsDetailed(text: string, kind: TextKind, options: ScanTextOptions = {}): ScanTextResult {
   const deadline = Date.now() + (options.timeBudgetMs ?? 5000);
   const maxLine = options.maxLineLength ?? 4000;
-  const lines = new LineStarts(text);
 
-  const whole = findPatternMatches(text, text.toLowerCase(), deadline);
+  // One pass: which provider keywords occur, and which lines hold a trigger.
+  const present = new Set<string>();
+  /** Start offsets of the lines to read, ascending, without repeats. */
+  const picked: number[] = [];
+  let lastLineEnd = -1;
+  let urlStop = -1;
+  // The prefilter reads bytes when the caller has them (faster than a string's characters).
+  // Offsets are then byte offsets; the picked lines are mapped to the text's lines below.
+  const bytes = options.utf8Bytes;
+  const data: Uint8Array | string = bytes ?? text;
+  const code = bytes ? (i: number) => bytes[i]! : (i: number) => text.charCodeAt(i);
+  const newline = bytes ? (from: number) => bytes.indexOf(10, from) : (from: number) => text.indexOf('\n', from);
+  const lineStartOf = bytes ? (at: number) => bytes.lastIndexOf(10, at) + 1 : (at: number) => text.lastIndexOf('\n', at) + 1;
+  NEEDLES.scan(data, (id, at) => {
+    if (id < FIRST_TRIGGER) {
+      present.add(RULE_KEYWORDS[id]!);
+      return;
+    }
+    if (at < lastLineEnd) return; // this line is picked already
+    if (id === PAT && !followsPatOwner(code, at)) return;
+    // A URL holds a credential only in its userinfo (`@`) or a query parameter (`=`); a
+    // parameter named like a secret is a trigger of its own, but `sig` (Azure SAS) is not.
+    if (id === URL) {
+      // Where the URL stops: the same place for every `://` before it (linear on `a://a://…`).
+      if (at + 3 > urlStop) urlStop = urlStopFrom(code, at + 3, data.length);
+      const ch = code(urlStop);
+      // Over bytes the 4096-character limit is not checked (a byte count overstates characters).
+      if ((ch !== 64 && ch !== 61) || (!bytes && urlStop - (at + 3) >= 4096)) return; // '@', '='
+    }
+    const start = lineStartOf(at);
+    if (picked.length === 0 || picked[picked.length - 1] !== start) picked.push(start);
+    const end = newline(at);
+    lastLineEnd = end < 0 ? data.length : end;
+  });
+  if (bytes && bytes.length !== text.length) mapLineStarts(picked, bytes, text);
+
+  const whole = findPatternMatches(text, deadline, present);
   let truncated = whole.timedOut;
   const candidates: RankedMatch[] = [...whole.matches];
-  const anchorLines = [...whole.matches, ...whole.anchors]
-    .filter((a) => NEAR_ANCHORS.has(a.detector))
-    .map((a) => ({ line: lines.lineOf(a.start), value: text.slice(a.start, a.end) }));
+  let lineStarts: LineStarts | undefined;
+  const lines = () => (lineStarts ??= new LineStarts(text));
+  const nearAnchors = [...whole.matches, ...whole.anchors].filter((a) => NEAR_ANCHORS.has(a.detector));
+  const anchorLines = nearAnchors.map((a) => ({ line: lines().lineOf(a.start), value: text.slice(a.start, a.end) }));
 
-  const entries = kind === 'dotenv' ? dotenvEntries(text, maxLine) : sourceEntries(text, maxLine, kind === 'plain');
+  // Which lines the structural pass reads: all of them for .env files (values can run over
+  // several lines), near an AKIA id / AC sid, or when asked; otherwise the picked lines and
+  // the lines of provider matches (their setting's name is read from the line).
+  let ranges: Array<[number, number]>;
+  if (options.allLines || kind === 'dotenv' || anchorLines.length > 0) {
+    ranges = [...lineRanges(text)];
+  } else {
+    const starts = picked.concat(whole.matches.map((m) => text.lastIndexOf('\n', m.start - 1) + 1));
+    if (whole.matches.length > 0) starts.sort((a, b) => a - b);
+    ranges = [];
+    for (let i = 0; i < starts.length; i++) {
+      const start = starts[i]!;
+      if (i > 0 && start === starts[i - 1]) continue;
+      ranges.push(lineRange(text, start));
+    }
+  }
+
+  const entries = kind === 'dotenv' ? dotenvEntries(text, ranges, maxLine) : sourceEntries(text, ranges, maxLine, kind === 'plain');
   // Whole-line views catch URLs and connection strings that sit outside any named value.
-  for (const [start, end] of lineRanges(text)) {
+  for (const [start, end] of ranges) {
     if (end - start > maxLine) continue;
     const line = text.slice(start, end);
     if (line.includes('://') || (line.includes(';') && /(?:password|pwd)[ \t]*=/i.test(line))) {
@@ -74,15 +194,18 @@ export function scanTextForSecretsDetailed(text: string, kind: TextKind, options
     }
     const entry = entries[i]!;
     const value = text.slice(entry.start, entry.end);
-    const line = lines.lineOf(entry.start);
     const context: SecretContext = { key: entry.key, location: entry.location };
-    const near = anchorLines.filter((a) => Math.abs(a.line - line) <= ANCHOR_LINES);
-    if (near.length > 0) context.siblings = near.map((a) => ({ value: a.value }));
+    if (anchorLines.length > 0) {
+      const line = lines().lineOf(entry.start);
+      const near = anchorLines.filter((a) => Math.abs(a.line - line) <= ANCHOR_LINES);
+      if (near.length > 0) context.siblings = near.map((a) => ({ value: a.value }));
+    }
     // The provider rules already ran over the whole text (`whole`): only the structure is new here.
     for (const m of collectValueCandidates(value, context, false)) {
       candidates.push({ ...m, start: m.start + entry.start, end: m.end + entry.start });
     }
   }
+  if (candidates.length === 0) return { matches: [], truncated };
 
   // Prefer, among equal ranks and ranges, the candidate that knows its setting's name.
   candidates.sort((a, b) => Number(b.key !== undefined) - Number(a.key !== undefined));
@@ -92,8 +215,8 @@ export function scanTextForSecretsDetailed(text: string, kind: TextKind, options
       const holder = entries.find((e) => e.key !== undefined && e.start <= m.start && m.end <= e.end);
       if (holder) m.key = holder.key;
     }
-    const from = lines.position(m.start);
-    const to = lines.position(m.end);
+    const from = lines().position(m.start);
+    const to = lines().position(m.end);
     return { ...stripRank(m), line: from.line, column: from.column, endLine: to.line, endColumn: to.column } as TextSecretMatch;
   });
   return { matches, truncated };
@@ -103,9 +226,9 @@ export function scanTextForSecretsDetailed(text: string, kind: TextKind, options
 
 const DOTENV_LINE = /^[ \t]*(?:#[ \t]*)?(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]{0,200})[ \t]*=[ \t]*/;
 
-function dotenvEntries(text: string, maxLine: number): Entry[] {
+function dotenvEntries(text: string, ranges: Iterable<[number, number]>, maxLine: number): Entry[] {
   const entries: Entry[] = [];
-  for (const [lineStart, lineEnd] of lineRanges(text)) {
+  for (const [lineStart, lineEnd] of ranges) {
     if (lineEnd - lineStart > maxLine) continue;
     const line = text.slice(lineStart, lineEnd);
     const m = DOTENV_LINE.exec(line);
@@ -159,9 +282,9 @@ const HEADER_LINE = /^[ \t]*(?:-[ \t]+)?["']?([A-Za-z][\w-]{1,60})["']?[ \t]*:[ 
 /** Plain text only: `KEY=value`, `key: value` with an unquoted value (shell, YAML, INI, TOML). */
 const UNQUOTED_ASSIGNMENT = /^[ \t]*(?:-[ \t]+)?(?:export[ \t]+|set[ \t]+)?([A-Za-z_][\w.-]{0,100})[ \t]*[:=][ \t]*([^\s"'`#;][^\s]{0,2000})[ \t]*(?:[#;].*)?$/;
 
-function sourceEntries(text: string, maxLine: number, plain: boolean): Entry[] {
+function sourceEntries(text: string, ranges: Iterable<[number, number]>, maxLine: number, plain: boolean): Entry[] {
   const entries: Entry[] = [];
-  for (const [lineStart, lineEnd] of lineRanges(text)) {
+  for (const [lineStart, lineEnd] of ranges) {
     if (lineEnd - lineStart > maxLine) continue;
     const line = text.slice(lineStart, lineEnd);
     if (line.includes('"') || line.includes("'") || line.includes('`')) {
@@ -290,6 +413,13 @@ function fallbackName(line: string, i: number): string | undefined {
 }
 
 // ── Positions ─────────────────────────────────────────────────────────────────────────────
+
+/** [start, end) of the line starting at `start`, without its line break. */
+function lineRange(text: string, start: number): [number, number] {
+  let end = text.indexOf('\n', start);
+  if (end < 0) end = text.length;
+  return [start, end > start && text[end - 1] === '\r' ? end - 1 : end];
+}
 
 /** [start, end) of every line, without its line break. */
 function* lineRanges(text: string): Generator<[number, number]> {

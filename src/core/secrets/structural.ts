@@ -49,6 +49,12 @@ export const STRUCTURAL_DETECTORS: readonly StructuralDetector[] = [
       'bearer_token_env_var = "LINEAR_API_KEY"',
       'password: short',
       'Authorization: Bearer $TOKEN',
+      // AWS SDK API models: paginator fields name result lists and tokens; request tokens are idempotency ids.
+      '"result_key": "DBClusterParameterGroups",',
+      '"output_token": "NextToken",',
+      '"ClientRequestToken": "<<uuid>>",',
+      '"LifecycleActionToken": "<<uuid>>",',
+      "settingsKey: 'accessibility.signals.onDebugBreak',",
     ],
   },
   {

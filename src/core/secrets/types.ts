@@ -65,7 +65,10 @@ export interface PatternRule {
   providerId: string;
   description: string;
   regex: RegExp;
-  /** Lowercase substrings; the regex only runs when the lowercased input contains one. */
+  /**
+   * Literal text, case-sensitive, at least one of which every match contains; the regex only
+   * runs over an input that contains one (prefilter.ts finds them all in one pass).
+   */
   keywords: readonly string[];
   /** Minimum Shannon entropy (bits per char) of the secret. */
   entropy?: number;

@@ -3,6 +3,7 @@
  * binary detection, and a UTF-8 BOM stripped so offsets match what an editor shows.
  * Never throws: the reason a file was not read comes back as a problem note.
  */
+import { isAscii } from 'node:buffer';
 import * as fs from 'node:fs';
 import type { FileProblem } from '../model';
 
@@ -32,7 +33,8 @@ export function readTextFileSync(file: string, maxBytes: number): ReadTextResult
     const buffer = fs.readFileSync(fd);
     const sniff = buffer.subarray(0, BINARY_SNIFF_BYTES);
     if (sniff.includes(0)) return { problem: { file, severity: 'note', message: 'Skipped: binary file' } };
-    let text = buffer.toString('utf8');
+    // All-ASCII files (most source) decode as Latin-1: the same string, several times faster.
+    let text = typeof isAscii === 'function' && isAscii(buffer) ? buffer.toString('latin1') : buffer.toString('utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     return { text };
   } catch (error) {

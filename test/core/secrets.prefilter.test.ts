@@ -1,0 +1,188 @@
+// The prefilter: one pass picks the lines the structural pass reads (prefilter.ts, scanText.ts).
+// Reading only those lines must find exactly what reading every line finds (`allLines`), on
+// the fixtures, on every rule sample, and on many random texts built from secret names, auth
+// schemes, URLs, provider tokens and noise, in every case spelling, after random edits.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { scanTextForSecrets, type TextKind } from '../../src/core/secrets';
+import { NeedleSet } from '../../src/core/secrets/prefilter';
+import { CONTEXT_RULES, PATTERN_RULES } from '../../src/core/secrets/providers';
+import { expandSample, SeededRandom } from '../../src/core/secrets/samples';
+import { STRUCTURAL_DETECTORS } from '../../src/core/secrets/structural';
+
+const KINDS: TextKind[] = ['source', 'plain', 'dotenv'];
+
+function assertSame(text: string, what: string): void {
+  for (const kind of KINDS) {
+    const fast = scanTextForSecrets(text, kind);
+    const full = scanTextForSecrets(text, kind, { allLines: true });
+    // The prefilter over the UTF-8 bytes (how the CLI and the benchmark call it) picks the same lines.
+    const viaBytes = scanTextForSecrets(text, kind, { utf8Bytes: Buffer.from(text, 'utf8') });
+    assert.equal(JSON.stringify(viaBytes), JSON.stringify(fast), `${what} (${kind}): the scan over bytes differs from the scan over characters`);
+    // Never print the text or a match's value: only where they differ.
+    if (JSON.stringify(fast) !== JSON.stringify(full)) {
+      const where = (ms: typeof fast) => ms.map((m) => `${m.detector}@${m.line}:${m.column}${m.key ? ` key=${m.key}` : ''}`);
+      assert.fail(`${what} (${kind}): prefiltered scan ${JSON.stringify(where(fast))} vs every line ${JSON.stringify(where(full))}`);
+    }
+  }
+}
+
+test('NeedleSet finds every occurrence, case-sensitive and case-insensitive, in strings and bytes', () => {
+  const set = new NeedleSet([
+    { text: 'ghp_', ci: false },
+    { text: 'AKIA', ci: false },
+    { text: 'token', ci: true },
+    { text: '://', ci: true },
+  ]);
+  const text = 'x ghp_ GHP_ akia AKIA ToKeN tokens https://h\nTOKEN';
+  const found = (data: string | Uint8Array) => {
+    const out: string[] = [];
+    set.scan(data, (id, at) => {
+      out.push(`${id}@${at}`);
+    });
+    return out.sort();
+  };
+  const expected = ['0@2', '1@17', '2@22', '2@28', '2@45', '3@40'].sort();
+  assert.deepEqual(found(text), expected);
+  assert.deepEqual(found(Buffer.from(text, 'latin1')), expected);
+  // Non-ASCII text around the needles does not disturb them.
+  assert.deepEqual(found('é token ü'), ['2@2']);
+});
+
+test('prefilter: the fixture corpus scans the same with and without it', () => {
+  const dir = join(__dirname, '..', 'fixtures', 'secrets');
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { seed: string; files: Array<{ path: string }> };
+  for (const file of manifest.files) {
+    const text = expandSample(readFileSync(join(dir, file.path), 'utf8'), new SeededRandom(`${manifest.seed}:${file.path}`));
+    assertSame(text, file.path);
+  }
+  const configs = join(__dirname, '..', 'fixtures', 'secrets-configs');
+  for (const name of readdirSync(configs, { recursive: true }) as string[]) {
+    if (!/\.(?:json|jsonc|toml|ya?ml|env)$/.test(name)) continue;
+    const raw = readFileSync(join(configs, name), 'utf8');
+    assertSame(expandSample(raw, new SeededRandom(`prefilter:${name}`)), name);
+  }
+});
+
+test('prefilter: every rule sample, alone and inside other text, scans the same', () => {
+  const samples = [
+    ...PATTERN_RULES.flatMap((r) => [...r.tps, ...r.fps]),
+    ...CONTEXT_RULES.flatMap((r) => [...r.tps, ...r.fps]),
+    ...STRUCTURAL_DETECTORS.flatMap((r) => [...r.tps, ...r.fps]),
+  ];
+  // Names whose last word is `pat` (names.ts): the prefilter checks the word before it.
+  for (const owner of ['github', 'gh', 'gitlab', 'azure', 'ado', 'devops', 'personal', 'access', 'hf', 'huggingface', 'figma', 'airtable', 'atlassian', 'jira']) {
+    samples.push(`${owner.toUpperCase()}_PAT=<<an:40>>`, `const ${owner}Pat = "<<an:40>>";`, `x.${owner}-pat: '<<an:40>>'`);
+  }
+  samples.forEach((template, i) => {
+    const sample = expandSample(template, new SeededRandom(`prefilter-sample:${i}`));
+    assertSame(sample, `sample ${i}`);
+    assertSame(`const a = 1;\n// note\n${sample}\nconst b = "x";\n`, `sample ${i} in text`);
+  });
+});
+
+// ── Random texts ──────────────────────────────────────────────────────────────────────────
+
+const NAME_WORDS = [
+  'api', 'key', 'token', 'secret', 'password', 'passwd', 'pass', 'pwd', 'pw', 'passphrase', 'auth', 'authorization',
+  'credential', 'credentials', 'creds', 'cookie', 'pat', 'github', 'gh', 'ado', 'access', 'private', 'client', 'session',
+  'refresh', 'bearer', 'aws', 'secret_access', 'dd', 'datadog', 'app', 'twilio', 'cohere', 'mistral', 'cloudflare', 'cf',
+  'sort', 'page', 'next', 'id', 'path', 'url', 'name', 'user', 'db', 'service', 'v2', 'prod', 'my', 'x', 'stripe', 'sig',
+];
+const VALUE_SHAPES = [
+  '<<an:40>>', '<<an:24>>', '<<hex:32>>', '<<hex:40>>', '<<b64:40>>', '<<b64u:40>>', '<<uuid>>', '<<pw:14>>', '<<an:12>>',
+  'Bearer <<an:40>>', 'Basic <<basic>>', 'bearer <<b64u:30>>', 'Token <<an:32>>', 'https://u:<<an:16>>@db.internal/x',
+  'postgres://app:<<an:20>>@db/app', 'https://api.acme.dev/v1?api_key=<<an:32>>&x=1', 'https://h.acme.dev/p?sig=<<b64u:40>>',
+  'Server=db;User Id=app;Password=<<an:16>>;', 'ghp_<<an:36>>', 'AKIA<<a32:16>>', 'AC<<hex:32>>', 'xoxb-<<dig:12>>-<<dig:13>>-<<an:24>>',
+  'sk-<<an:48>>', 'eyJ<<b64u:20>>', 'NextToken', 'your-key-here', '${API_KEY}', 'hello world', '42', 'id_rsa.pub',
+];
+
+function casing(word: string, r: SeededRandom): string {
+  switch (r.int(4)) {
+    case 0:
+      return word.toUpperCase();
+    case 1:
+      return word[0]!.toUpperCase() + word.slice(1);
+    case 2:
+      return [...word].map((c) => (r.int(2) ? c.toUpperCase() : c)).join('');
+    default:
+      return word;
+  }
+}
+
+function randomName(r: SeededRandom): string {
+  const words = Array.from({ length: 1 + r.int(3) }, () => casing(NAME_WORDS[r.int(NAME_WORDS.length)]!, r));
+  const sep = ['_', '', '-', '.'][r.int(4)]!;
+  return words.join(sep);
+}
+
+function randomLine(r: SeededRandom): string {
+  const name = randomName(r);
+  const value = expandSample(VALUE_SHAPES[r.int(VALUE_SHAPES.length)]!, r);
+  switch (r.int(12)) {
+    case 0:
+      return `${name}=${value}`;
+    case 1:
+      return `export ${name}="${value}"`;
+    case 2:
+      return `const ${name} = '${value}';`;
+    case 3:
+      return `  "${name}": "${value}",`;
+    case 4:
+      return `${name}: ${value}`;
+    case 5:
+      return `npx server --${name} ${value}`;
+    case 6:
+      return `x = os.getenv("${name}", "${value}")`;
+    case 7:
+      return `headers.set('${name}', '${value}')`;
+    case 8:
+      return `curl -H "${name}: ${value}" https://api.acme.dev`;
+    case 9:
+      return `// ${value} and ${name}`;
+    case 10:
+      return `call("${value}")`;
+    default:
+      return `let v${r.int(100)} = ${r.int(1000)};`;
+  }
+}
+
+/** Random edits: delete, insert a character or a line break, swap case, join lines. */
+function mutate(text: string, r: SeededRandom): string {
+  let out = text;
+  for (let n = r.int(4); n > 0; n--) {
+    const at = r.int(out.length + 1);
+    switch (r.int(5)) {
+      case 0:
+        out = out.slice(0, at) + out.slice(at + 1 + r.int(5));
+        break;
+      case 1:
+        out = out.slice(0, at) + ['"', "'", '=', ':', '\n', ' ', '\r\n', 'é', '\u00a0', '😀', '@'][r.int(11)] + out.slice(at);
+        break;
+      case 2:
+        out = out.slice(0, at) + out.slice(at, at + 8).toUpperCase() + out.slice(at + 8);
+        break;
+      case 3:
+        out = out.replace('\n', ' ');
+        break;
+      default:
+        out = out.slice(0, at) + out.slice(at, at + 8).toLowerCase() + out.slice(at + 8);
+    }
+  }
+  return out;
+}
+
+test('prefilter: 1,500 random texts of names, schemes, URLs and tokens, edited at random, scan the same', () => {
+  const r = new SeededRandom('prefilter-random');
+  let findings = 0;
+  for (let i = 0; i < 1500; i++) {
+    const lines = Array.from({ length: 1 + r.int(12) }, () => randomLine(r));
+    const text = mutate(lines.join(r.int(5) === 0 ? '\r\n' : '\n'), r);
+    assertSame(text, `random text ${i}`);
+    findings += scanTextForSecrets(text, 'source').length;
+  }
+  // The texts are not all quiet: the comparison covers real findings.
+  assert.ok(findings > 500, `only ${findings} findings in the random texts`);
+});
