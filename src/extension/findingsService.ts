@@ -11,7 +11,7 @@ import type { Finding, ServerProject } from '../core/model';
 import { lintAuthorizationDocumentDetailed, type ToolVerdict } from '../core/authz';
 import { applySuppressions } from '../core/suppress';
 import { ruleDocPath } from '../core/rules';
-import { candidateOf, loadProjectSettings, scanDiscovered, scanDocument, type DocumentKind } from '../core/scan/scan';
+import { candidateOf, forgetDocument, loadProjectSettings, scanDiscovered, scanDocument, type DocumentKind } from '../core/scan/scan';
 import { DEFAULT_PROJECT_SETTINGS, type ProjectSettings } from '../core/settings/projectSettings';
 import type { DiscoveryService, DiscoverySnapshot } from './discoveryService';
 import type { Log } from './log';
@@ -66,6 +66,8 @@ export class FindingsService implements vscode.Disposable {
         if (event.contentChanges.length > 0) this.scheduleDocument(event.document);
       }),
       vscode.workspace.onDidOpenTextDocument((document) => this.scheduleDocument(document)),
+      // The incremental re-scan keeps the last model of an open config; drop it on close.
+      vscode.workspace.onDidCloseTextDocument((document) => forgetDocument(document.uri.fsPath)),
     );
   }
 
