@@ -8,6 +8,7 @@
  */
 import type { SourceRange } from '../model';
 import type { SourceLanguage, SyntaxNode } from '../parse/treeSitter';
+import { NodeIndex } from '../projects/nodeIndex';
 import { rangeOf } from '../projects/syntax';
 import type { RegistrationKind, SourceFactsNodes, ToolRegistrationNodes } from '../projects/types';
 import {
@@ -119,44 +120,15 @@ export interface FileFacts {
 }
 
 // ---------------------------------------------------------------------------------------
-// One walk of the tree buckets the node types the linter asks about, so whole-file and
-// per-handler queries are range lookups instead of repeated traversals (keystroke budget).
+// Whole-file and per-handler queries are range lookups in the node index of the tree (one
+// walk, shared with tool discovery), and per-call facts are computed once per file.
 
-const INDEXED_TYPES = [
-  'function_declaration', 'generator_function_declaration', 'method_definition', 'variable_declarator', 'pair',
-  'public_field_definition', 'function_definition', 'method_declaration', 'short_var_declaration', 'var_spec',
-  'call_expression', 'new_expression', 'call', 'keyword_argument', 'keyed_element', 'import_specifier', 'namespace_import',
-  'import_from_statement', 'string', 'template_string', 'interpreted_string_literal', 'raw_string_literal',
-  'if_statement', 'assert_statement', 'assignment', 'assignment_statement', 'func_literal', 'lexical_declaration',
-];
-
-const INDEXED: ReadonlySet<string> = new Set(INDEXED_TYPES);
-
-interface TreeIndex { root: SyntaxNode; buckets: Map<string, SyntaxNode[]> }
-let INDEX: TreeIndex | undefined;
-
-function buildIndex(root: SyntaxNode): TreeIndex {
-  return { root, buckets: new Map() };
-}
-
-/** Nodes of one indexed type in the whole file, in document order (one native walk for all types, on first use). */
-function bucket(index: TreeIndex, type: string): SyntaxNode[] {
-  if (index.buckets.size === 0) {
-    for (const t of INDEXED_TYPES) index.buckets.set(t, []);
-    for (const n of index.root.descendantsOfType(INDEXED_TYPES)) if (n) index.buckets.get(n.type)?.push(n);
-  }
-  return index.buckets.get(type) ?? [];
-}
-
-function lowerBound(list: SyntaxNode[], offset: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]!.startIndex < offset) lo = mid + 1; else hi = mid;
-  }
-  return lo;
-}
+/** The index of the tree being read (set for the duration of `extractFileFacts`). */
+let INDEX: NodeIndex | undefined;
+/** Callee of each call node (by node id) in the tree being read; null = none. */
+let CALLEES = new Map<number, { name: string; full: string } | null>();
+/** Sensitive operation of each call node (by node id); null = none. */
+let CALL_OPS = new Map<number, Op | null>();
 
 // ---------------------------------------------------------------------------------------
 // Small node helpers
@@ -172,21 +144,14 @@ function named(node: SyntaxNode): SyntaxNode[] {
 function desc(node: SyntaxNode, types: string | string[]): SyntaxNode[] {
   const list = typeof types === 'string' ? [types] : types;
   const index = INDEX;
-  if (index && node.tree === index.root.tree && list.every((t) => INDEXED.has(t))) {
-    const out: SyntaxNode[] = [];
-    const start = node.startIndex;
-    const end = node.endIndex;
-    for (const t of list) {
-      const nodes = bucket(index, t);
-      for (let i = lowerBound(nodes, start); i < nodes.length && nodes[i]!.startIndex < end; i++) {
-        const n = nodes[i]!;
-        if (n.endIndex <= end && n.id !== node.id) out.push(n);
-      }
-    }
-    if (list.length > 1) out.sort((a, b) => a.startIndex - b.startIndex);
-    return out;
-  }
+  if (index && node.tree === index.root.tree && list.every((t) => index.indexes(t))) return index.within(node, list);
   return node.descendantsOfType(types).filter((n): n is SyntaxNode => n !== null && n.id !== node.id);
+}
+
+/** Source text of a node (sliced from the file's text while its index is set). */
+function textOf(node: SyntaxNode): string {
+  const index = INDEX;
+  return index && node.tree === index.root.tree ? index.textOf(node) : node.text;
 }
 
 const NAME_TYPES = ['identifier', 'property_identifier', 'field_identifier', 'shorthand_property_identifier', 'shorthand_property_identifier_pattern', 'type_identifier'];
@@ -201,18 +166,26 @@ const CALL_TYPES: Record<Lang, string[]> = { ts: ['call_expression', 'new_expres
 
 /** Last name of a callee: `fs.promises.unlink` → `unlink`, `requireScopes` → itself. */
 function calleeOf(call: SyntaxNode): { name: string; full: string } | undefined {
+  const known = CALLEES.get(call.id);
+  if (known !== undefined) return known ?? undefined;
+  const found = computeCallee(call);
+  CALLEES.set(call.id, found ?? null);
+  return found;
+}
+
+function computeCallee(call: SyntaxNode): { name: string; full: string } | undefined {
   const fn = f(call, 'function') ?? f(call, 'constructor');
   if (!fn) return undefined;
   let target = fn;
-  if (target.type === 'generic_type' || target.type === 'instantiation_expression') target = named(target)[0] ?? target;
-  if (target.type === 'await_expression') target = named(target)[0] ?? target;
+  let type = target.type;
+  if (type === 'generic_type' || type === 'instantiation_expression') { target = named(target)[0] ?? target; type = target.type; }
+  if (type === 'await_expression') { target = named(target)[0] ?? target; type = target.type; }
   const last = f(target, 'property') ?? f(target, 'attribute') ?? f(target, 'field');
-  if (last) return { name: last.text, full: target.text };
-  if (target.type === 'identifier' || target.type === 'type_identifier') return { name: target.text, full: target.text };
-  if (target.type === 'call_expression' || target.type === 'call') {
+  if (last) return { name: textOf(last), full: textOf(target) };
+  if (type === 'identifier' || type === 'type_identifier') { const t = textOf(target); return { name: t, full: t }; }
+  if (type === 'call_expression' || type === 'call') {
     // `require_scope("x")(fn)` / `requireScopes(s)(handler)`
-    const inner = calleeOf(target);
-    return inner;
+    return calleeOf(target);
   }
   return undefined;
 }
@@ -268,10 +241,50 @@ function isHelperName(name: string, helpers: ReadonlySet<string>): boolean {
   return helpers.has(name) || AUTH_HELPER_NAMES.has(normalizeName(name));
 }
 
+const WORD = /[\p{L}_$][\p{L}\p{N}_$]*/gu;
+const GO_ARG_READERS: ReadonlySet<string> = new Set(['GetString', 'GetArguments', 'GetBool', 'RequireString']);
+
+/**
+ * Whether `classifyCondition` can say anything about a condition with this text: some word in
+ * it is a principal source, an auth local, a tool argument, `_meta`, or a helper / predicate
+ * name. Every name the tree can show is a word of the text, so this only skips conditions the
+ * full classification would return undefined for, without walking them.
+ */
+function mayClassify(text: string, cx: CondContext): boolean {
+  if (cx.lang === 'py' && text.includes('client_id')) return true;
+  const sources = AUTH_SOURCES[cx.lang];
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
+    const w = m[0];
+    if (STRONG_SOURCES.has(w) || sources.has(w) || cx.authLocals.has(w) || cx.argNames.has(w) || w === '_meta' || w === 'meta') return true;
+    if (cx.lang === 'go' && GO_ARG_READERS.has(w)) return true;
+    if (isHelperName(w, cx.helpers) || looksLikeAuthPredicate(w)) return true;
+  }
+  return false;
+}
+
+/** Whether a text mentions a principal source or an auth local (cheap test before walking names). */
+function mentionsAuth(text: string, authLocals: ReadonlySet<string>): boolean {
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(text); m; m = WORD.exec(text)) if (STRONG_SOURCES.has(m[0]) || authLocals.has(m[0])) return true;
+  return false;
+}
+
+/** Whether an assignment with this text can bind an auth local or an argument alias (see `scanStatement`). */
+function mayBindAssignment(text: string, cx: CondContext, env: BodyEnv): boolean {
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
+    const w = m[0];
+    if (STRONG_SOURCES.has(w) || cx.authLocals.has(w) || env.argNames.has(w) || isHelperName(w, env.helpers) || PRINCIPAL_GETTER.test(w)) return true;
+  }
+  return false;
+}
+
 /** Classifies what a condition reads: the principal, client-controlled data, or neither. */
 function classifyCondition(cond: SyntaxNode, cx: CondContext): 'auth' | 'client' | undefined {
+  const text = textOf(cond);
+  if (!mayClassify(text, cx)) return undefined;
   const names = namesIn(cond);
-  const text = cond.text;
   const metaRef = names.some((n) => n === '_meta' || n === 'meta') || (cx.lang === 'py' && /\b(ctx|context)\.client_id\b/.test(text));
   const argRef = names.some((n) => cx.argNames.has(n))
     || (cx.lang === 'go' && names.some((n) => n === 'GetString' || n === 'GetArguments' || n === 'GetBool' || n === 'RequireString'));
@@ -337,39 +350,52 @@ function passThroughShape(lang: Lang, cond: SyntaxNode, consequence: SyntaxNode,
 
 function sensitiveOps(lang: Lang, root: SyntaxNode, aliases: ReadonlyMap<string, { kind: SensitiveKind; label: string }>): Op[] {
   const ops: Op[] = [];
-  const table = SENSITIVE_CALLS[lang];
   for (const call of desc(root, CALL_TYPES[lang])) {
-    const callee = calleeOf(call);
-    if (!callee) continue;
-    const alias = aliases.get(callee.full) ?? aliases.get(callee.name);
-    if (alias) { ops.push({ ...alias, range: rangeOf(call) }); continue; }
-    const args = argsOf(call);
-    if (callee.name === 'fetch' || callee.name === 'request' || callee.name === 'NewRequest' || callee.name === 'NewRequestWithContext') {
-      const method = methodOf(args);
-      if (method && WRITE_METHODS.has(method)) ops.push({ kind: 'send', label: `${callee.name} ${method}`, range: rangeOf(call) });
-      continue;
+    // The same call is asked about for every function and handler around it: classify it once.
+    let op = CALL_OPS.get(call.id);
+    if (op === undefined) {
+      op = callOp(lang, call, aliases) ?? null;
+      CALL_OPS.set(call.id, op);
     }
-    if (lang === 'py' && callee.name === 'open' && args.some((a) => /^["'][wax+]+b?["']$/.test(a.text) || /mode\s*=\s*["'][wax]/.test(a.text))) {
-      ops.push({ kind: 'write', label: 'open for writing', range: rangeOf(call) });
-      continue;
-    }
-    const hit = table.find((s) => s.name === callee.name);
-    if (hit) {
-      // Receiver-less generic names (`set(...)`, `run(...)`) are only sensitive as methods.
-      const isMethod = callee.full !== callee.name;
-      const generic = ['set', 'delete', 'clear', 'remove', 'update', 'create', 'put', 'send', 'post', 'run', 'call', 'pop', 'write', 'save', 'insert', 'drop', 'Do', 'Delete', 'Create', 'Exec'];
-      if (generic.includes(callee.name) && !isMethod) continue;
-      if (lang === 'py' && callee.name === 'run' && !/subprocess|asyncio/.test(callee.full)) continue;
-      if (lang === 'py' && callee.name === 'call' && !/subprocess/.test(callee.full)) continue;
-      ops.push({ kind: hit.kind, label: hit.label === hit.name && isMethod ? callee.full : hit.label, range: rangeOf(call) });
-    }
+    if (op) ops.push(op);
   }
-  for (const s of desc(root, [...(NODE[lang].string as ReadonlySet<string>)])) {
-    const m = SQL_WRITE.exec(stringValue(s) ?? s.text.replace(/^[a-z]*["'`]+/i, ''));
-    if (m) ops.push({ kind: /^(insert|update|alter)/i.test(m[1]!) ? 'write' : 'delete', label: m[1]!.toUpperCase().replace(/\s+/g, ' '), range: rangeOf(s) });
+  // A string can only start with a SQL verb when the text around it contains one.
+  if (SQL_ANYWHERE.test(textOf(root))) {
+    for (const s of desc(root, [...(NODE[lang].string as ReadonlySet<string>)])) {
+      const m = SQL_WRITE.exec(stringValue(s) ?? s.text.replace(/^[a-z]*["'`]+/i, ''));
+      if (m) ops.push({ kind: /^(insert|update|alter)/i.test(m[1]!) ? 'write' : 'delete', label: m[1]!.toUpperCase().replace(/\s+/g, ' '), range: rangeOf(s) });
+    }
   }
   ops.sort((a, b) => a.range.start.offset - b.range.start.offset);
   return ops;
+}
+
+/** The verbs of {@link SQL_WRITE} anywhere in a text (a superset of where it can match). */
+const SQL_ANYWHERE = new RegExp(SQL_WRITE.source.replace(/^\^\\s\*/, ''), 'i');
+
+const GENERIC_CALLS: ReadonlySet<string> = new Set(['set', 'delete', 'clear', 'remove', 'update', 'create', 'put', 'send', 'post', 'run', 'call', 'pop', 'write', 'save', 'insert', 'drop', 'Do', 'Delete', 'Create', 'Exec']);
+
+/** The sensitive operation one call performs, if any. */
+function callOp(lang: Lang, call: SyntaxNode, aliases: ReadonlyMap<string, { kind: SensitiveKind; label: string }>): Op | undefined {
+  const callee = calleeOf(call);
+  if (!callee) return undefined;
+  const alias = aliases.get(callee.full) ?? aliases.get(callee.name);
+  if (alias) return { ...alias, range: rangeOf(call) };
+  if (callee.name === 'fetch' || callee.name === 'request' || callee.name === 'NewRequest' || callee.name === 'NewRequestWithContext') {
+    const method = methodOf(argsOf(call));
+    return method && WRITE_METHODS.has(method) ? { kind: 'send', label: `${callee.name} ${method}`, range: rangeOf(call) } : undefined;
+  }
+  if (lang === 'py' && callee.name === 'open') {
+    if (argsOf(call).some((a) => /^["'][wax+]+b?["']$/.test(a.text) || /mode\s*=\s*["'][wax]/.test(a.text))) return { kind: 'write', label: 'open for writing', range: rangeOf(call) };
+  }
+  const hit = SENSITIVE_CALLS[lang].find((s) => s.name === callee.name);
+  if (!hit) return undefined;
+  // Receiver-less generic names (`set(...)`, `run(...)`) are only sensitive as methods.
+  const isMethod = callee.full !== callee.name;
+  if (GENERIC_CALLS.has(callee.name) && !isMethod) return undefined;
+  if (lang === 'py' && callee.name === 'run' && !/subprocess|asyncio/.test(callee.full)) return undefined;
+  if (lang === 'py' && callee.name === 'call' && !/subprocess/.test(callee.full)) return undefined;
+  return { kind: hit.kind, label: hit.label === hit.name && isMethod ? callee.full : hit.label, range: rangeOf(call) };
 }
 
 function methodOf(args: SyntaxNode[]): string | undefined {
@@ -461,6 +487,7 @@ function scanStatement(env: BodyEnv, cx: CondContext, s: SyntaxNode, out: BodyFa
   // Locals assigned from an auth source: `const auth = extra.authInfo`, `token = get_access_token()`.
   const assigns = lang === 'ts' ? desc(s, 'variable_declarator') : lang === 'py' ? (s.type === 'expression_statement' ? desc(s, 'assignment') : []) : desc(s, ['short_var_declaration', 'assignment_statement']);
   for (const a of assigns) {
+    if (!mayBindAssignment(textOf(a), cx, env)) continue;
     const left = f(a, 'name') ?? f(a, 'left');
     const right = f(a, 'value') ?? f(a, 'right');
     if (!left || !right) continue;
@@ -539,6 +566,7 @@ function helperFacts(env: BodyEnv, fn: SyntaxNode): BodyFacts {
   for (const s of ifs) {
     if (s.type === NODE[env.lang].ifStatement || s.type === 'assert_statement') scanStatement(env, cx, s, out);
     else if (s.type === 'variable_declarator' || s.type === 'assignment' || s.type === 'short_var_declaration') {
+      if (!mentionsAuth(textOf(s), cx.authLocals)) continue;
       const left = f(s, 'name') ?? f(s, 'left');
       const right = f(s, 'value') ?? f(s, 'right');
       if (left && right && namesIn(right).some((n) => STRONG_SOURCES.has(n) || cx.authLocals.has(n))) for (const n of namesIn(left)) cx.authLocals.add(n);
@@ -697,8 +725,21 @@ function shifted<T>(value: T, dLine: number, dOff: number): T {
   return walk(value, '') as T;
 }
 
-function reuse<T extends { cacheKey?: string }>(previous: readonly T[] | undefined, key: string, anchor: (t: T) => { line: number; column: number; offset: number }, node: SyntaxNode): T | undefined {
-  const old = previous?.find((t) => t.cacheKey === key);
+const KEYED = new WeakMap<readonly object[], ReadonlyMap<string | undefined, object>>();
+
+/** Cached facts by their cache key (the first of equal keys), built once per previous version. */
+function byCacheKey<T extends { cacheKey?: string }>(list: readonly T[]): ReadonlyMap<string | undefined, T> {
+  let map = KEYED.get(list) as Map<string | undefined, T> | undefined;
+  if (!map) {
+    map = new Map();
+    for (const x of list) if (!map.has(x.cacheKey)) map.set(x.cacheKey, x);
+    KEYED.set(list, map);
+  }
+  return map;
+}
+
+function reuse<T extends { cacheKey?: string }>(previous: ReadonlyMap<string | undefined, T> | undefined, key: string, anchor: (t: T) => { line: number; column: number; offset: number }, node: SyntaxNode): T | undefined {
+  const old = previous?.get(key);
   if (!old) return undefined;
   const at = anchor(old);
   if (at.column !== node.startPosition.column + 1) return undefined;
@@ -707,12 +748,14 @@ function reuse<T extends { cacheKey?: string }>(previous: readonly T[] | undefin
 
 /** Extracts everything from one live tree. */
 export function extractFileFacts(input: FileInput, facts: SourceFactsNodes, root: SyntaxNode): FileFacts {
-  INDEX = buildIndex(root);
+  INDEX = facts.index && facts.index.root.tree === root.tree ? facts.index : new NodeIndex(root, input.text);
   try {
     return extractWithIndex(input, facts, root);
   } finally {
     INDEX = undefined;
     FUNCTIONS_CACHE = undefined;
+    CALLEES = new Map();
+    CALL_OPS = new Map();
   }
 }
 
@@ -732,19 +775,23 @@ function extractWithIndex(input: FileInput, facts: SourceFactsNodes, root: Synta
   const defs = namedFunctions(lang, root);
   const aliasKey = [...aliases.keys()].sort().join(',');
   const helperKey = [...input.helpers].sort().join(',');
+  const previousFunctions = input.previous ? byCacheKey(input.previous.functions) : undefined;
   for (const { name, fn } of defs) {
-    const key = `${name}\u0000${aliasKey}\u0000${helperKey}\u0000${fn.text}`;
-    const cached = reuse(input.previous?.functions, key, (x) => x.range.start, fn);
+    const key = `${name}\u0000${aliasKey}\u0000${helperKey}\u0000${textOf(fn)}`;
+    const cached = previousFunctions ? reuse(previousFunctions, key, (x) => x.range.start, fn) : undefined;
     if (cached) { out.functions.push({ ...cached, file }); out.visibleNames.push(name); continue; }
     const body = helperFacts({ ...env, argNames: new Set() }, fn);
-    const bodyText = bodyOf(fn)?.text ?? '';
+    const anyCheck = body.checks.some((c) => c.kind === 'check');
+    const bodyNode = anyCheck ? bodyOf(fn) : undefined;
+    const bodyText = bodyNode ? textOf(bodyNode) : '';
     out.functions.push({
       name, file, range: rangeOf(fn), body,
-      anyCheck: body.checks.some((c) => c.kind === 'check'),
+      anyCheck,
       anyFailOpen: body.checks.some((c) => c.kind === 'fail-open'),
       anyClientIdentity: body.checks.some((c) => c.kind === 'client-identity'),
-      toolScopeMiddleware: body.checks.some((c) => c.kind === 'check') && /params\??\.name|['"]mcp-name['"]/i.test(bodyText) && /scope/i.test(bodyText),
-      params: paramNames(lang, fn).map((p) => simpleParamName(p) ?? p.text),
+      toolScopeMiddleware: anyCheck && /params\??\.name|['"]mcp-name['"]/i.test(bodyText) && /scope/i.test(bodyText),
+      // Only helpers (functions that check) are offered by fixes, with their parameters.
+      params: anyCheck ? paramNames(lang, fn).map((p) => simpleParamName(p) ?? p.text) : [],
       cacheKey: key,
     });
     out.visibleNames.push(name);
@@ -764,10 +811,14 @@ function extractWithIndex(input: FileInput, facts: SourceFactsNodes, root: Synta
   return out;
 }
 
+/** `const run = promisify(exec)`: only declarators whose text names an exec call can alias one. */
+const EXEC_NAMES = new RegExp(`(?<![\\p{L}\\p{N}_$])(${SENSITIVE_CALLS.ts.filter((s) => s.kind === 'exec').map((s) => s.name).join('|')})(?![\\p{L}\\p{N}_$])`, 'u');
+
 function fileAliases(lang: Lang, root: SyntaxNode): Map<string, { kind: SensitiveKind; label: string }> {
   const m = new Map<string, { kind: SensitiveKind; label: string }>();
-  if (lang !== 'ts') return m;
+  if (lang !== 'ts' || !EXEC_NAMES.test(INDEX?.text ?? root.text)) return m;
   for (const d of desc(root, 'variable_declarator')) {
+    if (!EXEC_NAMES.test(textOf(d))) continue;
     const name = f(d, 'name');
     const value = f(d, 'value');
     if (!name || name.type !== 'identifier' || !value || value.type !== 'call_expression') continue;
@@ -789,6 +840,9 @@ function namedFunctions(lang: Lang, root: SyntaxNode): Array<{ name: string; fn:
       if (n) out.push({ name: n.text, fn: d });
     }
     for (const d of desc(root, ['variable_declarator', 'pair', 'public_field_definition'])) {
+      // A function value's text contains `=>` or `function`: skip the others without asking the tree.
+      const t = textOf(d);
+      if (!t.includes('=>') && !t.includes('function')) continue;
       const n = f(d, 'name') ?? f(d, 'key') ?? f(d, 'property');
       const v = f(d, 'value');
       if (n && v && ['arrow_function', 'function_expression', 'function'].includes(v.type)) out.push({ name: n.text.replace(/^["']|["']$/g, ''), fn: v });
@@ -850,7 +904,7 @@ function toolFacts(env0: BodyEnv, input: FileInput, r: ToolRegistrationNodes, ar
   const conds: string[] = [];
   for (let p = r.registrationNode.parent; p; p = p.parent) if (p.type === NODE[env0.lang].ifStatement) conds.push(f(p, 'condition')?.text ?? '');
   const key = `${r.name}\u0000${[...env0.aliases.keys()].sort().join(',')}\u0000${[...input.helpers].sort().join(',')}\u0000${conds.join('\u0001')}\u0000${r.registrationNode.text}`;
-  const cached = reuse(input.previous.tools, key, (t) => t.registrationRange.start, r.registrationNode);
+  const cached = reuse(byCacheKey(input.previous.tools), key, (t) => t.registrationRange.start, r.registrationNode);
   if (cached) return cached;
   const fresh = computeToolFacts(env0, input, r, arm);
   if (!fresh.handlerRef && !LOCAL_RESOLVED.has(fresh)) fresh.cacheKey = key;

@@ -108,6 +108,11 @@ export async function getParser(lang: SourceLanguage): Promise<Parser> {
 export interface ParseOptions {
   /** Give up after this many milliseconds (default 2000). */
   timeoutMs?: number;
+  /**
+   * The tree of the previous version of this text, already `edit()`ed to match it: unchanged
+   * subtrees are reused (incremental parsing). The caller still owns and frees it.
+   */
+  oldTree?: Tree;
 }
 
 /**
@@ -120,7 +125,7 @@ export async function parseSource(lang: SourceLanguage, text: string, options: P
   parser.reset();
   // The typings say the callback returns void; the runtime cancels when it returns true.
   const progressCallback = (() => Date.now() > deadline) as unknown as () => void;
-  const tree = parser.parse(text, null, { progressCallback });
+  const tree = parser.parse(text, options.oldTree ?? null, { progressCallback });
   if (!tree) {
     parser.reset();
     return undefined;

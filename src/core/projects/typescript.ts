@@ -13,6 +13,7 @@
 import * as path from 'node:path';
 import type { Transport } from '../model';
 import type { SyntaxNode } from '../parse/treeSitter';
+import type { NodeIndex } from './nodeIndex';
 import { descendants, field, joinLiteral, namedChildren } from './syntax';
 import type { SourceAnalyzer, SourceContext, SourceFactsNodes, ToolRegistrationNodes } from './types';
 
@@ -86,12 +87,23 @@ class FileIndex {
   readonly decls = new Map<string, SyntaxNode[]>();
   /** receiver text -> what it was bound to in this file */
   readonly bindings = new Map<string, 'mcp' | 'other'>();
+  /** The file imports an MCP module / a server-side MCP module. */
+  readonly importsMcp: boolean;
+  readonly importsServerModule: boolean;
+  readonly root: SyntaxNode;
 
-  constructor(readonly root: SyntaxNode) {
-    for (const node of descendants(root, ['import_statement', 'call_expression', 'variable_declarator', 'enum_declaration', 'function_declaration', 'assignment_expression'])) {
-      switch (node.type) {
+  constructor(readonly nodes: NodeIndex) {
+    const root = (this.root = nodes.root);
+    const text = nodes.text;
+    for (const { type, node } of nodes.withinTyped(root, ['import_statement', 'call_expression', 'variable_declarator', 'enum_declaration', 'function_declaration', 'assignment_expression'])) {
+      switch (type) {
         case 'import_statement': this.addImport(node); break;
-        case 'call_expression': this.addRequire(node); break;
+        case 'call_expression': {
+          // Only `require(...)` / `import(...)` matter, and a call's text starts with its callee's.
+          const start = node.startIndex;
+          if (text.startsWith('require', start) || text.startsWith('import', start)) this.addRequire(node);
+          break;
+        }
         case 'variable_declarator': {
           const name = field(node, 'name');
           const value = field(node, 'value');
@@ -113,14 +125,8 @@ class FileIndex {
       }
     }
     for (const [name, values] of this.decls) for (const v of values) this.bind(name, v);
-  }
-
-  get importsMcp(): boolean {
-    return this.specifiers.some((s) => mcpModule(s) !== undefined);
-  }
-
-  get importsServerModule(): boolean {
-    return this.specifiers.some((s) => mcpModule(s)?.server === true);
+    this.importsMcp = this.specifiers.some((s) => mcpModule(s) !== undefined);
+    this.importsServerModule = this.specifiers.some((s) => mcpModule(s)?.server === true);
   }
 
   importsPackage(pkg: string): boolean {
@@ -444,7 +450,7 @@ function isNameLike(node: SyntaxNode): boolean {
 /** mcp-framework: `class X extends MCPTool { name = 'x'; async execute() {} }`. */
 function frameworkClasses(a: Analysis): void {
   if (!a.index.importsPackage('mcp-framework') && a.context.framework !== 'mcp-framework') return;
-  for (const cls of descendants(a.index.root, ['class_declaration', 'class'])) {
+  for (const cls of a.index.nodes.within(a.index.root, ['class_declaration', 'class'])) {
     const heritage = namedChildren(cls).find((c) => c.type === 'class_heritage');
     const base = heritage ? extendsExpression(heritage) : undefined;
     if (!base || lastName(base) !== 'MCPTool') continue;
@@ -478,7 +484,7 @@ function xmcpTool(a: Analysis): void {
     const isDefault = exp.children.some((c) => c?.type === 'default');
     const decl = field(exp, 'declaration') ?? field(exp, 'value');
     if (isDefault) handler = decl;
-    for (const d of decl ? descendants(decl, 'variable_declarator') : []) {
+    for (const d of decl ? a.index.nodes.within(decl, ['variable_declarator']) : []) {
       if (field(d, 'name')?.text === 'metadata') metadata = d;
     }
   }
@@ -500,12 +506,10 @@ function transportsOf(a: Analysis): void {
   const literalsIn = (node: SyntaxNode, table: Readonly<Record<string, Transport>>): Transport[] =>
     descendants(node, ['string', 'template_string']).map((s) => table[stringValue(s) ?? '']).filter((t): t is Transport => !!t);
 
-  for (const node of descendants(a.index.root, ['new_expression', 'call_expression'])) {
-    const callee = field(node, node.type === 'new_expression' ? 'constructor' : 'function');
-    if (!callee) continue;
-    const name = lastName(callee);
+  // Every transport shape below needs an MCP import: other files are not walked at all.
+  for (const { node, kind, callee, name } of a.index.importsMcp ? namedCalls(a.index.nodes, TRANSPORT_NAME_RE) : []) {
     const args = argumentsOf(node);
-    if (a.index.importsMcp) add(TRANSPORT_CALLEES[name]);
+    add(TRANSPORT_CALLEES[name]);
     if (name === 'start' && callee.type === 'member_expression' && a.index.importsPackage('fastmcp')) {
       const options = args[0] ? a.resolve.object(args[0]) : undefined;
       const type = options ? property(options, 'transportType') : undefined;
@@ -513,19 +517,19 @@ function transportsOf(a: Analysis): void {
       if (type && found.length === 0) continue; // a value we cannot read: say nothing
       for (const t of found.length ? found : ['stdio' as const]) add(t);
     }
-    if (node.type === 'new_expression' && name === 'MCPServer' && a.index.importsPackage('mcp-framework')) {
+    if (kind === 'new_expression' && name === 'MCPServer' && a.index.importsPackage('mcp-framework')) {
       const options = args[0] ? a.resolve.object(args[0]) : undefined;
       const transport = options ? property(options, 'transport') : undefined;
       const found = transport ? literalsIn(transport.value, MCP_FRAMEWORK_TRANSPORTS) : [];
       for (const t of found.length ? found : transport ? [] : ['stdio' as const]) add(t);
     }
-    if (ROUTE_METHODS.has(name) && callee.type === 'member_expression' && a.index.importsMcp) {
+    if (ROUTE_METHODS.has(name) && callee.type === 'member_expression') {
       const route = args[0] ? stringValue(args[0]) : undefined;
       if (route !== undefined && (route === '/mcp' || route.endsWith('/mcp'))) add('http');
     }
   }
   if (a.context.framework === 'xmcp' && path.basename(a.context.file).startsWith('xmcp.config.')) {
-    for (const pair of descendants(a.index.root, 'pair')) {
+    for (const pair of a.index.nodes.of('pair')) {
       const key = field(pair, 'key')?.text;
       const value = field(pair, 'value');
       if (value?.type === 'false') continue;
@@ -535,14 +539,52 @@ function transportsOf(a: Analysis): void {
   }
 }
 
-export const analyzeTypeScript: SourceAnalyzer = (root, context): SourceFactsNodes => {
-  const index = new FileIndex(root);
+interface NamedCall { node: SyntaxNode; kind: 'call_expression' | 'new_expression'; callee: SyntaxNode; name: string }
+
+/**
+ * Calls and `new` expressions whose callee's last name (`x` of `a.b.x` / `x`) is one of the
+ * names `pattern` matches, in document order. Candidates are found in the text and each is
+ * confirmed on the tree, so files without those names cost no walk at all.
+ */
+function namedCalls(nodes: NodeIndex, pattern: RegExp): NamedCall[] {
+  const out: NamedCall[] = [];
+  const seen = new Set<number>();
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(nodes.text); m; m = pattern.exec(nodes.text)) {
+    const name = m[1]!;
+    const at = m.index + m[0].length - name.length;
+    const id = nodes.root.descendantForIndex(at, at + name.length);
+    if (!id || id.startIndex !== at || id.endIndex !== at + name.length) continue;
+    const idType = id.type;
+    if (idType !== 'identifier' && idType !== 'property_identifier') continue;
+    let callee: SyntaxNode | null = id;
+    if (idType === 'property_identifier') {
+      callee = id.parent;
+      if (callee?.type !== 'member_expression' || field(callee, 'property')?.id !== id.id) continue;
+    }
+    const node = callee?.parent;
+    if (!callee || !node) continue;
+    const nodeType = node.type;
+    if (nodeType !== 'call_expression' && nodeType !== 'new_expression') continue;
+    if (field(node, nodeType === 'new_expression' ? 'constructor' : 'function')?.id !== callee.id || seen.has(node.id)) continue;
+    seen.add(node.id);
+    out.push({ node, kind: nodeType, callee, name });
+  }
+  return out.sort((x, y) => x.node.startIndex - y.node.startIndex || y.node.endIndex - x.node.endIndex);
+}
+
+const namePattern = (names: Iterable<string>): RegExp => new RegExp(`\\b(${[...new Set(names)].join('|')})\\b`, 'g');
+/** Member calls that register tools: `x.tool(`, `x.registerTool(`... */
+const SHAPE_RE = new RegExp(`\\.\\s*(${Object.keys(CALL_SHAPES).join('|')})\\b`, 'g');
+const TRANSPORT_NAME_RE = namePattern([...Object.keys(TRANSPORT_CALLEES), 'start', 'MCPServer', ...ROUTE_METHODS]);
+const SERVER_CONSTRUCTOR_RE = namePattern(SERVER_CONSTRUCTORS);
+
+export const analyzeTypeScript: SourceAnalyzer = (_root, context, nodes): SourceFactsNodes => {
+  const index = new FileIndex(nodes);
   const a: Analysis = { index, resolve: new Resolver(index), context, registrations: [], transports: new Set() };
 
-  for (const call of descendants(root, 'call_expression')) {
-    const fn = field(call, 'function');
-    if (fn?.type !== 'member_expression') continue;
-    const method = field(fn, 'property')?.text ?? '';
+  for (const { node: call, kind, callee: fn, name: method } of namedCalls(nodes, SHAPE_RE)) {
+    if (kind !== 'call_expression' || fn.type !== 'member_expression') continue;
     const shape = Object.prototype.hasOwnProperty.call(CALL_SHAPES, method) ? CALL_SHAPES[method] : undefined;
     const receiver = field(fn, 'object');
     if (!shape || !receiver || !receiverAccepted(a, receiver)) continue;
@@ -552,10 +594,7 @@ export const analyzeTypeScript: SourceAnalyzer = (root, context): SourceFactsNod
   xmcpTool(a);
   transportsOf(a);
 
-  const constructsServer = descendants(root, 'new_expression').some((n) => {
-    const ctor = field(n, 'constructor');
-    return !!ctor && SERVER_CONSTRUCTORS.has(lastName(ctor)) && index.importsMcp;
-  });
+  const constructsServer = index.importsMcp && namedCalls(nodes, SERVER_CONSTRUCTOR_RE).some((c) => c.kind === 'new_expression');
   return {
     registrations: a.registrations,
     transports: [...a.transports],
