@@ -129,6 +129,7 @@ let INDEX: NodeIndex | undefined;
 let CALLEES = new Map<number, { name: string; full: string } | null>();
 /** Sensitive operation of each call node (by node id); null = none. */
 let CALL_OPS = new Map<number, Op | null>();
+let CALL_RANGES = new Map<number, SourceRange>();
 
 // ---------------------------------------------------------------------------------------
 // Small node helpers
@@ -146,6 +147,20 @@ function desc(node: SyntaxNode, types: string | string[]): SyntaxNode[] {
   const index = INDEX;
   if (index && node.tree === index.root.tree && list.every((t) => index.indexes(t))) return index.within(node, list);
   return node.descendantsOfType(types).filter((n): n is SyntaxNode => n !== null && n.id !== node.id);
+}
+
+/** Range of a call, computed once per file (every enclosing function lists it). Shared: never mutate. */
+function callRange(call: SyntaxNode): SourceRange {
+  let range = CALL_RANGES.get(call.id);
+  if (!range) CALL_RANGES.set(call.id, (range = rangeOf(call)));
+  return range;
+}
+
+/** `desc` with each node's type (from the index buckets when possible). */
+function descTyped(node: SyntaxNode, types: string[]): Array<{ type: string; node: SyntaxNode }> {
+  const index = INDEX;
+  if (index && node.tree === index.root.tree && types.every((t) => index.indexes(t))) return index.withinTyped(node, types);
+  return desc(node, types).map((n) => ({ type: n.type, node: n }));
 }
 
 /** Source text of a node (sliced from the file's text while its index is set). */
@@ -561,11 +576,13 @@ function helperFacts(env: BodyEnv, fn: SyntaxNode): BodyFacts {
   const out: BodyFacts = { checks: [], guardCalls: [], calls: [], ops: [] };
   if (!body) return out;
   const cx: CondContext = { lang: env.lang, argNames: new Set(), authLocals: new Set(), helpers: env.helpers };
-  const ifs = [...desc(body, [NODE[env.lang].ifStatement, 'assert_statement', 'variable_declarator', 'assignment', 'short_var_declaration'])];
-  ifs.sort((a, b) => a.startIndex - b.startIndex);
-  for (const s of ifs) {
-    if (s.type === NODE[env.lang].ifStatement || s.type === 'assert_statement') scanStatement(env, cx, s, out);
-    else if (s.type === 'variable_declarator' || s.type === 'assignment' || s.type === 'short_var_declaration') {
+  for (const { type, node: s } of descTyped(body, [NODE[env.lang].ifStatement, 'assert_statement', 'variable_declarator', 'assignment', 'short_var_declaration'])) {
+    if (type === NODE[env.lang].ifStatement || type === 'assert_statement') {
+      // Neither its condition nor an assignment inside can matter without one of the words.
+      const text = textOf(s);
+      if (!mayClassify(text, cx) && !mayBindAssignment(text, cx, env)) continue;
+      scanStatement(env, cx, s, out);
+    } else {
       if (!mentionsAuth(textOf(s), cx.authLocals)) continue;
       const left = f(s, 'name') ?? f(s, 'left');
       const right = f(s, 'value') ?? f(s, 'right');
@@ -577,7 +594,7 @@ function helperFacts(env: BodyEnv, fn: SyntaxNode): BodyFacts {
     const callee = calleeOf(c);
     if (callee) {
       out.calls.push(callee.name);
-      out.guardCalls.push({ name: callee.name, range: rangeOf(c) });
+      out.guardCalls.push({ name: callee.name, range: callRange(c) });
     }
   }
   return out;
@@ -756,6 +773,7 @@ export function extractFileFacts(input: FileInput, facts: SourceFactsNodes, root
     FUNCTIONS_CACHE = undefined;
     CALLEES = new Map();
     CALL_OPS = new Map();
+    CALL_RANGES = new Map();
   }
 }
 

@@ -42,11 +42,11 @@ interface ProjectCache { root: string; files: Map<string, FileFacts> }
 const CACHE = new Map<string, ProjectCache>();
 
 /**
- * Plain facts per file for the exact text (by hash), framework and helper settings they came
+ * Plain facts per file for the exact text, framework and helper settings they came
  * from: a full run re-extracts only files that changed since the last one. Bounded: cleared
  * when it grows past the limit.
  */
-const FILE_FACTS = new Map<string, { key: string; facts: FileFacts }>();
+const FILE_FACTS = new Map<string, { text: string; key: string; facts: FileFacts }>();
 const FILE_FACTS_LIMIT = 20_000;
 
 /** Forget cached project facts and kept document trees (tests, workspace changes). */
@@ -58,7 +58,7 @@ export function clearAuthorizationCache(): void {
 }
 
 /** Fix anchors for the findings of the last lint of each file: used by `authzFixes`. */
-export const FIX_STATE = new Map<string, { textHash: string; facts: FileFacts; project: ServerProject }>();
+export const FIX_STATE = new Map<string, { text: string; facts: FileFacts; project: ServerProject }>();
 
 export function hashText(text: string): string {
   return createHash('sha1').update(text).digest('hex');
@@ -68,12 +68,12 @@ export function hashText(text: string): string {
  * One file's facts. `document`: an open document being edited — its tree is kept so the next
  * version parses incrementally, and `previous` facts let unchanged tools be reused.
  */
-async function fileFacts(file: string, text: string, textHash: string, project: ServerProject, helpers: ReadonlySet<string>, document: { previous?: FileFacts } | undefined): Promise<FileFacts | undefined> {
+async function fileFacts(file: string, text: string, project: ServerProject, helpers: ReadonlySet<string>, document: { previous?: FileFacts } | undefined): Promise<FileFacts | undefined> {
   const language = languageForFile(file);
   if (!language) return undefined;
-  const key = `${textHash}\u0000${project.framework}\u0000${[...helpers].sort().join(',')}`;
+  const key = `${project.framework}\u0000${[...helpers].sort().join(',')}`;
   const known = FILE_FACTS.get(file);
-  if (known && known.key === key) return known.facts;
+  if (known && known.key === key && known.text === text) return known.facts;
   let facts: FileFacts | undefined;
   try {
     facts = await withSourceFacts(file, text, (nodes, tree) => extractFileFacts({ file, text, language, framework: project.framework, helpers, previous: document?.previous }, nodes, tree.rootNode), { framework: project.framework, keepTree: document !== undefined });
@@ -82,7 +82,7 @@ async function fileFacts(file: string, text: string, textHash: string, project: 
   }
   if (facts) {
     if (FILE_FACTS.size >= FILE_FACTS_LIMIT) FILE_FACTS.clear();
-    FILE_FACTS.set(file, { key, facts });
+    FILE_FACTS.set(file, { text, key, facts });
   }
   return facts;
 }
@@ -93,20 +93,19 @@ export async function lintAuthorization(input: LintAuthorizationInput): Promise<
   const helpers = settingsHelpers(input.settings);
   for (const project of input.servers) {
     const files = new Map<string, FileFacts>();
-    const hashes = new Map<string, string>();
+    const texts = new Map<string, string>();
     for (const file of project.sources) {
       let text: string | undefined;
       try { text = await input.readFile(file); } catch { text = undefined; }
       if (text === undefined) continue;
-      const textHash = hashText(text);
-      const facts = await fileFacts(file, text, textHash, project, helpers, undefined);
-      if (facts) { files.set(file, facts); hashes.set(file, textHash); }
+      const facts = await fileFacts(file, text, project, helpers, undefined);
+      if (facts) { files.set(file, facts); texts.set(file, text); }
     }
     CACHE.set(project.root, { root: input.root, files });
     const result = lintProject(input.root, project, files, helpers, undefined);
     findings.push(...result.findings);
     verdicts.push(...result.verdicts);
-    for (const [file, facts] of files) FIX_STATE.set(file, { textHash: hashes.get(file)!, facts, project });
+    for (const [file, facts] of files) FIX_STATE.set(file, { text: texts.get(file)!, facts, project });
   }
   return { findings, verdicts };
 }
@@ -122,11 +121,10 @@ export async function lintAuthorizationDocumentDetailed(file: string, text: stri
   const cached = CACHE.get(project.root);
   const files = new Map(cached?.files ?? []);
   const previous = FIX_STATE.get(file);
-  const textHash = hashText(text);
-  const facts = await fileFacts(file, text, textHash, project, helpers, { previous: previous?.project.root === project.root ? previous.facts : cached?.files.get(file) });
+  const facts = await fileFacts(file, text, project, helpers, { previous: previous?.project.root === project.root ? previous.facts : cached?.files.get(file) });
   if (facts) files.set(file, facts); else files.delete(file);
   if (cached && facts) cached.files.set(file, facts);
-  if (facts) FIX_STATE.set(file, { textHash, facts, project });
+  if (facts) FIX_STATE.set(file, { text, facts, project });
   return lintProject(cached?.root ?? project.root, project, files, helpers, file);
 }
 

@@ -34,8 +34,16 @@ const MCP_MODULES: ReadonlyArray<{ prefix: string; server: boolean }> = [
   { prefix: 'xmcp', server: true },
 ];
 
+const MODULE_KINDS = new Map<string, { server: boolean } | null>();
+
 function mcpModule(spec: string): { server: boolean } | undefined {
-  return MCP_MODULES.find((m) => spec === m.prefix || spec.startsWith(m.prefix + '/'));
+  let kind = MODULE_KINDS.get(spec);
+  if (kind === undefined) {
+    kind = MCP_MODULES.find((m) => spec === m.prefix || spec.startsWith(m.prefix + '/')) ?? null;
+    if (MODULE_KINDS.size > 10_000) MODULE_KINDS.clear();
+    MODULE_KINDS.set(spec, kind);
+  }
+  return kind ?? undefined;
 }
 
 function isPackageSpecifier(spec: string): boolean {
@@ -80,30 +88,64 @@ const MAX_DEPTH = 6;
 
 /** Per-file index: imports and top-level-or-nested declarations by name. */
 class FileIndex {
-  /** local name -> module specifier */
-  readonly imports = new Map<string, string>();
+  /** Module specifiers imported or required anywhere in the file. */
   readonly specifiers: string[] = [];
-  /** name -> declared values (initialisers, enum declarations, function declarations) */
-  readonly decls = new Map<string, SyntaxNode[]>();
-  /** receiver text -> what it was bound to in this file */
-  readonly bindings = new Map<string, 'mcp' | 'other'>();
   /** The file imports an MCP module / a server-side MCP module. */
   readonly importsMcp: boolean;
   readonly importsServerModule: boolean;
   readonly root: SyntaxNode;
+  private declarations: { imports: Map<string, string>; decls: Map<string, SyntaxNode[]>; bindings: Map<string, 'mcp' | 'other'> } | undefined;
 
   constructor(readonly nodes: NodeIndex) {
-    const root = (this.root = nodes.root);
-    const text = nodes.text;
-    for (const { type, node } of nodes.withinTyped(root, ['import_statement', 'call_expression', 'variable_declarator', 'enum_declaration', 'function_declaration', 'assignment_expression'])) {
+    this.root = nodes.root;
+    for (const { type, node } of this.importNodes()) {
+      const spec = type === 'import_statement' ? importSource(node) : requireSource(node);
+      if (spec !== undefined) this.specifiers.push(spec);
+    }
+    this.importsMcp = this.specifiers.some((s) => mcpModule(s) !== undefined);
+    this.importsServerModule = this.specifiers.some((s) => mcpModule(s)?.server === true);
+  }
+
+  /** local name -> module specifier */
+  get imports(): Map<string, string> {
+    return this.declared().imports;
+  }
+
+  /** name -> declared values (initialisers, enum declarations, function declarations) */
+  get decls(): Map<string, SyntaxNode[]> {
+    return this.declared().decls;
+  }
+
+  /** receiver text -> what it was bound to in this file */
+  get bindings(): Map<string, 'mcp' | 'other'> {
+    return this.declared().bindings;
+  }
+
+  importsPackage(pkg: string): boolean {
+    return this.specifiers.some((s) => s === pkg || s.startsWith(pkg + '/'));
+  }
+
+  /** Import statements and `require(...)` / `import(...)` calls. */
+  private importNodes(): Array<{ type: string; node: SyntaxNode }> {
+    const text = this.nodes.text;
+    return this.nodes.withinTyped(this.root, ['import_statement', 'call_expression']).filter(({ type, node }) => type === 'import_statement' || mayRequire(text, node));
+  }
+
+  /**
+   * Local names, declarations and receiver bindings: only files that register tools or import
+   * an MCP module ask, so the others never read their declarators. Built in document order, as
+   * `bind` sees only the imports above it.
+   */
+  private declared(): NonNullable<FileIndex['declarations']> {
+    if (this.declarations) return this.declarations;
+    const d = (this.declarations = { imports: new Map<string, string>(), decls: new Map<string, SyntaxNode[]>(), bindings: new Map<string, 'mcp' | 'other'>() });
+    const text = this.nodes.text;
+    for (const { type, node } of this.nodes.withinTyped(this.root, ['import_statement', 'call_expression', 'variable_declarator', 'enum_declaration', 'function_declaration', 'assignment_expression'])) {
       switch (type) {
         case 'import_statement': this.addImport(node); break;
-        case 'call_expression': {
-          // Only `require(...)` / `import(...)` matter, and a call's text starts with its callee's.
-          const start = node.startIndex;
-          if (text.startsWith('require', start) || text.startsWith('import', start)) this.addRequire(node);
+        case 'call_expression':
+          if (mayRequire(text, node)) this.addRequire(node);
           break;
-        }
         case 'variable_declarator': {
           const name = field(node, 'name');
           const value = field(node, 'value');
@@ -124,13 +166,8 @@ class FileIndex {
         }
       }
     }
-    for (const [name, values] of this.decls) for (const v of values) this.bind(name, v);
-    this.importsMcp = this.specifiers.some((s) => mcpModule(s) !== undefined);
-    this.importsServerModule = this.specifiers.some((s) => mcpModule(s)?.server === true);
-  }
-
-  importsPackage(pkg: string): boolean {
-    return this.specifiers.some((s) => s === pkg || s.startsWith(pkg + '/'));
+    for (const [name, values] of d.decls) for (const v of values) this.bind(name, v);
+    return d;
   }
 
   private addDecl(name: string, value: SyntaxNode): void {
@@ -140,10 +177,8 @@ class FileIndex {
   }
 
   private addImport(node: SyntaxNode): void {
-    const source = field(node, 'source');
-    const spec = source ? stringValue(source) : undefined;
+    const spec = importSource(node);
     if (spec === undefined) return;
-    this.specifiers.push(spec);
     for (const id of descendants(node, ['identifier'])) {
       // Named imports: `{ a as b }` binds b (the alias), `{ a }` binds a.
       const parent = id.parent;
@@ -153,12 +188,8 @@ class FileIndex {
   }
 
   private addRequire(call: SyntaxNode): void {
-    const fn = field(call, 'function');
-    if (!fn || !(fn.text === 'require' || fn.type === 'import')) return;
-    const arg = namedChildren(field(call, 'arguments') ?? call)[0];
-    const spec = arg ? stringValue(arg) : undefined;
+    const spec = requireSource(call);
     if (spec === undefined) return;
-    this.specifiers.push(spec);
     const declarator = call.parent?.type === 'variable_declarator' ? call.parent : undefined;
     const name = declarator ? field(declarator, 'name') : undefined;
     if (!name) return;
@@ -180,6 +211,30 @@ class FileIndex {
     else if (SERVER_CONSTRUCTORS.has(lastName(callee))) verdict = 'mcp';
     if (verdict && this.bindings.get(receiver) !== 'mcp') this.bindings.set(receiver, verdict);
   }
+}
+
+/** A call's text starts with its callee's: only `require` / `import` followed by a non-name character can be one. */
+function mayRequire(text: string, call: SyntaxNode): boolean {
+  const start = call.startIndex;
+  const word = text.startsWith('require', start) ? 7 : text.startsWith('import', start) ? 6 : 0;
+  if (word === 0) return false;
+  const next = text.charCodeAt(start + word);
+  const nameChar = (next >= 0x30 && next <= 0x39) || (next >= 0x41 && next <= 0x5a) || (next >= 0x61 && next <= 0x7a) || next === 0x5f || next === 0x24 || next > 0x7f;
+  return !nameChar;
+}
+
+/** The module an import statement names. */
+function importSource(node: SyntaxNode): string | undefined {
+  const source = field(node, 'source');
+  return source ? stringValue(source) : undefined;
+}
+
+/** The module of `require('x')` / `import('x')`; undefined for any other call. */
+function requireSource(call: SyntaxNode): string | undefined {
+  const fn = field(call, 'function');
+  if (!fn || !(fn.text === 'require' || fn.type === 'import')) return undefined;
+  const arg = namedChildren(field(call, 'arguments') ?? call)[0];
+  return arg ? stringValue(arg) : undefined;
 }
 
 function unwrap(node: SyntaxNode): SyntaxNode {
