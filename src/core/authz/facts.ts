@@ -351,11 +351,11 @@ function failOpenShape(lang: Lang, cond: SyntaxNode, cx: CondContext): boolean {
 }
 
 /** `if token is None: return await fn(...)` — a wrapper that calls through without a token. */
-function passThroughShape(lang: Lang, cond: SyntaxNode, consequence: SyntaxNode, cx: CondContext): boolean {
+function passThroughShape(lang: Lang, cond: SyntaxNode, consequence: SyntaxNode, cx: CondContext, kind?: 'auth' | 'client'): boolean {
   const text = unparen(cond).text;
   const absent = lang === 'py' ? /^(not\s+\w+|\w+(\.\w+)*\s+is\s+None)$/.test(text)
     : lang === 'go' ? /==\s*nil$/.test(text) : /^!\s*[\w.?]+$|===?\s*(null|undefined)$/.test(text);
-  if (!absent || classifyCondition(cond, cx) !== 'auth') return false;
+  if (!absent || (kind ?? classifyCondition(cond, cx)) !== 'auth') return false;
   const returns = consequence.type === 'return_statement' ? [consequence] : desc(consequence, 'return_statement');
   return returns.some((r) => desc(r, CALL_TYPES[lang]).length > 0 && !DENY_WORDS.test(r.text));
 }
@@ -522,7 +522,7 @@ function scanStatement(env: BodyEnv, cx: CondContext, s: SyntaxNode, out: BodyFa
         if (kind === 'client') out.checks.push({ kind: 'client-identity', ...site });
         else if (failOpenShape(lang, cond, cx)) out.checks.push({ kind: 'fail-open', ...site });
         else out.checks.push({ kind: 'check', ...site });
-      } else if (kind === 'auth' && passThroughShape(lang, cond, cons, cx)) {
+      } else if (kind === 'auth' && passThroughShape(lang, cond, cons, cx, kind)) {
         out.checks.push({ kind: 'fail-open', range: rangeOf(s), text: cond.text });
       }
     }

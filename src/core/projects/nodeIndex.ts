@@ -19,9 +19,11 @@ const TYPES: readonly string[] = [
   // TypeScript / JavaScript
   'import_statement', 'call_expression', 'new_expression', 'variable_declarator', 'enum_declaration', 'function_declaration',
   'generator_function_declaration', 'assignment_expression', 'class_declaration', 'class', 'method_definition', 'pair',
-  'public_field_definition', 'import_specifier', 'namespace_import', 'if_statement', 'lexical_declaration',
+  'public_field_definition', 'import_specifier', 'namespace_import', 'if_statement', 'lexical_declaration', 'throw_statement',
+  'return_statement',
   // Python
   'import_from_statement', 'assignment', 'function_definition', 'decorated_definition', 'call', 'keyword_argument', 'assert_statement',
+  'raise_statement',
   // Go
   'import_spec', 'const_spec', 'var_spec', 'short_var_declaration', 'assignment_statement', 'method_declaration', 'func_literal', 'keyed_element',
 ];
