@@ -305,6 +305,18 @@ function isNameLike(node: SyntaxNode): boolean {
   return !!n && n.type === 'identifier' && n.text.toLowerCase().endsWith('name');
 }
 
+/**
+ * A tool registered without `name=` is named after its function: `fn` → `fn`, and
+ * `module.fn` / `obj.fn` → `fn` (the attribute, which is also the reported name range).
+ */
+function addNamedAfterFunction(a: Analysis, fnExpr: SyntaxNode | undefined, reg: Omit<ToolRegistrationNodes, 'name' | 'nameNode'>): void {
+  if (fnExpr?.type === 'identifier') addVerbatim(a, fnExpr.text, { ...reg, nameNode: fnExpr });
+  else if (fnExpr?.type === 'attribute') {
+    const attribute = field(fnExpr, 'attribute');
+    if (attribute?.type === 'identifier') addVerbatim(a, attribute.text, { ...reg, nameNode: attribute });
+  }
+}
+
 /** `x.tool(name=...)(fn)`: the decorator applied by hand. */
 function decoratorCall(a: Analysis, call: SyntaxNode, inner: SyntaxNode): void {
   const target = field(inner, 'function');
@@ -316,7 +328,7 @@ function decoratorCall(a: Analysis, call: SyntaxNode, inner: SyntaxNode): void {
   const handler = fnExpr?.type === 'identifier' ? (a.index.functions.get(fnExpr.text) ?? fnExpr) : fnExpr;
   const reg = { kind: 'py-tool-decorator' as const, registrationNode: call, handlerNode: handler, receiver: receiver.text };
   if (explicit) add(a, { ...reg, nameNode: explicit }, explicit);
-  else if (fnExpr?.type === 'identifier') addVerbatim(a, fnExpr.text, { ...reg, nameNode: fnExpr });
+  else addNamedAfterFunction(a, fnExpr, reg);
 }
 
 /** `x.add_tool(fn, name=...)`, `x.add_tool(Tool.from_function(fn, name=...))` and `x.tool()(fn)`. */
@@ -339,7 +351,7 @@ function addToolCalls(a: Analysis): void {
     const handler = fnExpr?.type === 'identifier' ? (a.index.functions.get(fnExpr.text) ?? fnExpr) : fnExpr;
     const reg = { kind: 'py-add-tool' as const, registrationNode: call, handlerNode: handler, receiver: receiver.text };
     if (explicit) add(a, { ...reg, nameNode: explicit }, explicit);
-    else if (fnExpr?.type === 'identifier') addVerbatim(a, fnExpr.text, { ...reg, nameNode: fnExpr });
+    else addNamedAfterFunction(a, fnExpr, reg);
   }
 }
 

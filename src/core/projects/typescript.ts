@@ -409,6 +409,24 @@ function addFastmcpTool(a: Analysis, call: SyntaxNode, receiver: SyntaxNode, too
   addNamed(a, { kind: 'fastmcp-add-tool', nameNode: name.value, registrationNode: call, handlerNode: execute.value, receiver: receiver.text }, name.value);
 }
 
+/**
+ * `wrapper(handler)`, `requireScopes([...], async () => ...)`, `scoped('x')(handler)`,
+ * `this.handle.bind(this)`: a call with a function, a name or another such call among its
+ * arguments (the tool's callback passed through a wrapper). Schema builders such as
+ * `z.object({...})` take none of those.
+ */
+function wrapsHandler(a: Analysis, node: SyntaxNode, depth: number): boolean {
+  const call = unwrap(node);
+  if (call.type !== 'call_expression' || depth > 3) return false;
+  // `this.handleDelete.bind(this)`: the bound method is the handler.
+  const fn = field(call, 'function');
+  if (fn?.type === 'member_expression' && field(fn, 'property')?.text === 'bind') return true;
+  return argumentsOf(call).some((arg) => {
+    const t = unwrap(arg).type;
+    return t === 'identifier' || t === 'member_expression' || !!a.resolve.func(arg) || wrapsHandler(a, arg, depth + 1);
+  });
+}
+
 /** Member-call shapes, keyed by method name. */
 const CALL_SHAPES: Readonly<Record<string, CallHandler>> = {
   // v1 `tool(name, [description], [paramsSchema|annotations], [annotations], cb)`: name first, callback last.
@@ -416,7 +434,7 @@ const CALL_SHAPES: Readonly<Record<string, CallHandler>> = {
     const first = args[0];
     const last = args[args.length - 1];
     if (args.length < 2 || !first || !last) return;
-    if (!a.resolve.func(last) && last.type !== 'identifier' && last.type !== 'member_expression') return;
+    if (!a.resolve.func(last) && last.type !== 'identifier' && last.type !== 'member_expression' && !wrapsHandler(a, last, 0)) return;
     addNamed(a, { kind: 'sdk-tool', nameNode: first, registrationNode: call, handlerNode: last, receiver: receiver.text }, first);
   },
   registerTool(a, call, receiver, args) {
