@@ -259,46 +259,74 @@ function isHelperName(name: string, helpers: ReadonlySet<string>): boolean {
 const WORD = /[\p{L}_$][\p{L}\p{N}_$]*/gu;
 const GO_ARG_READERS: ReadonlySet<string> = new Set(['GetString', 'GetArguments', 'GetBool', 'RequireString']);
 
-/**
- * Whether `classifyCondition` can say anything about a condition with this text: some word in
- * it is a principal source, an auth local, a tool argument, `_meta`, or a helper / predicate
- * name. Every name the tree can show is a word of the text, so this only skips conditions the
- * full classification would return undefined for, without walking them.
- */
-function mayClassify(text: string, cx: CondContext): boolean {
-  if (cx.lang === 'py' && text.includes('client_id')) return true;
-  const sources = AUTH_SOURCES[cx.lang];
+// Word prefilters. Every name the tree can show in a node is a word of its text, so a node
+// whose text has none of the words a decision needs is skipped without walking it. What a
+// word can mean does not depend on where it is, so each word is classified once per file and
+// each node's text scanned once (a statement is reached from every function around it).
+
+/** A principal source (`authInfo`...): counts for every test below. */
+const STRONG_WORD = 1;
+/** A word `classifyCondition` reacts to: sources, `_meta`, Go argument readers, helper or predicate names. */
+const CLASSIFY_WORD = 2;
+/** A word that makes an assignment bind an auth local: helper and principal-getter names. */
+const BIND_WORD = 4;
+
+let WORD_KINDS = new Map<string, number>();
+let NODE_WORDS = new Map<number, number>();
+
+function wordKind(w: string, lang: Lang, helpers: ReadonlySet<string>): number {
+  let kind = WORD_KINDS.get(w);
+  if (kind !== undefined) return kind;
+  kind = 0;
+  if (STRONG_SOURCES.has(w)) kind |= STRONG_WORD | CLASSIFY_WORD | BIND_WORD;
+  const helper = isHelperName(w, helpers);
+  if (AUTH_SOURCES[lang].has(w) || w === '_meta' || w === 'meta' || (lang === 'go' && GO_ARG_READERS.has(w))
+    || (lang === 'py' && w.includes('client_id')) || helper || looksLikeAuthPredicate(w)) kind |= CLASSIFY_WORD;
+  if (helper || PRINCIPAL_GETTER.test(w)) kind |= BIND_WORD;
+  WORD_KINDS.set(w, kind);
+  return kind;
+}
+
+/** The kinds of words in a node's text (union), scanned once per node. */
+function nodeWords(node: SyntaxNode, lang: Lang, helpers: ReadonlySet<string>): number {
+  let bits = NODE_WORDS.get(node.id);
+  if (bits !== undefined) return bits;
+  bits = 0;
+  const text = textOf(node);
   WORD.lastIndex = 0;
-  for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
-    const w = m[0];
-    if (STRONG_SOURCES.has(w) || sources.has(w) || cx.authLocals.has(w) || cx.argNames.has(w) || w === '_meta' || w === 'meta') return true;
-    if (cx.lang === 'go' && GO_ARG_READERS.has(w)) return true;
-    if (isHelperName(w, cx.helpers) || looksLikeAuthPredicate(w)) return true;
-  }
+  for (let m = WORD.exec(text); m && bits !== 7; m = WORD.exec(text)) bits |= wordKind(m[0], lang, helpers);
+  NODE_WORDS.set(node.id, bits);
+  return bits;
+}
+
+/** Whether a node's text has a word in one of the (per-body) name sets. */
+function mentionsAny(node: SyntaxNode, sets: ReadonlyArray<ReadonlySet<string>>): boolean {
+  if (sets.every((set) => set.size === 0)) return false;
+  const text = textOf(node);
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(text); m; m = WORD.exec(text)) if (sets.some((set) => set.has(m![0]))) return true;
   return false;
 }
 
-/** Whether a text mentions a principal source or an auth local (cheap test before walking names). */
-function mentionsAuth(text: string, authLocals: ReadonlySet<string>): boolean {
-  WORD.lastIndex = 0;
-  for (let m = WORD.exec(text); m; m = WORD.exec(text)) if (STRONG_SOURCES.has(m[0]) || authLocals.has(m[0])) return true;
-  return false;
+/** Whether `classifyCondition` can say anything about this condition (see above). */
+function mayClassify(node: SyntaxNode, cx: CondContext): boolean {
+  return (nodeWords(node, cx.lang, cx.helpers) & CLASSIFY_WORD) !== 0 || mentionsAny(node, [cx.authLocals, cx.argNames]);
 }
 
-/** Whether an assignment with this text can bind an auth local or an argument alias (see `scanStatement`). */
-function mayBindAssignment(text: string, cx: CondContext, env: BodyEnv): boolean {
-  WORD.lastIndex = 0;
-  for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
-    const w = m[0];
-    if (STRONG_SOURCES.has(w) || cx.authLocals.has(w) || env.argNames.has(w) || isHelperName(w, env.helpers) || PRINCIPAL_GETTER.test(w)) return true;
-  }
-  return false;
+/** Whether a node mentions a principal source or an auth local. */
+function mentionsAuth(node: SyntaxNode, cx: CondContext): boolean {
+  return (nodeWords(node, cx.lang, cx.helpers) & STRONG_WORD) !== 0 || mentionsAny(node, [cx.authLocals]);
+}
+
+/** Whether an assignment can bind an auth local or an argument alias (see `scanStatement`). */
+function mayBindAssignment(node: SyntaxNode, cx: CondContext, env: BodyEnv): boolean {
+  return (nodeWords(node, cx.lang, cx.helpers) & BIND_WORD) !== 0 || mentionsAny(node, [cx.authLocals, env.argNames]);
 }
 
 /** Classifies what a condition reads: the principal, client-controlled data, or neither. */
 function classifyCondition(cond: SyntaxNode, cx: CondContext): 'auth' | 'client' | undefined {
+  if (!mayClassify(cond, cx)) return undefined;
   const text = textOf(cond);
-  if (!mayClassify(text, cx)) return undefined;
   const names = namesIn(cond);
   const metaRef = names.some((n) => n === '_meta' || n === 'meta') || (cx.lang === 'py' && /\b(ctx|context)\.client_id\b/.test(text));
   const argRef = names.some((n) => cx.argNames.has(n))
@@ -502,7 +530,7 @@ function scanStatement(env: BodyEnv, cx: CondContext, s: SyntaxNode, out: BodyFa
   // Locals assigned from an auth source: `const auth = extra.authInfo`, `token = get_access_token()`.
   const assigns = lang === 'ts' ? desc(s, 'variable_declarator') : lang === 'py' ? (s.type === 'expression_statement' ? desc(s, 'assignment') : []) : desc(s, ['short_var_declaration', 'assignment_statement']);
   for (const a of assigns) {
-    if (!mayBindAssignment(textOf(a), cx, env)) continue;
+    if (!mayBindAssignment(a, cx, env)) continue;
     const left = f(a, 'name') ?? f(a, 'left');
     const right = f(a, 'value') ?? f(a, 'right');
     if (!left || !right) continue;
@@ -579,11 +607,10 @@ function helperFacts(env: BodyEnv, fn: SyntaxNode): BodyFacts {
   for (const { type, node: s } of descTyped(body, [NODE[env.lang].ifStatement, 'assert_statement', 'variable_declarator', 'assignment', 'short_var_declaration'])) {
     if (type === NODE[env.lang].ifStatement || type === 'assert_statement') {
       // Neither its condition nor an assignment inside can matter without one of the words.
-      const text = textOf(s);
-      if (!mayClassify(text, cx) && !mayBindAssignment(text, cx, env)) continue;
+      if (!mayClassify(s, cx) && !mayBindAssignment(s, cx, env)) continue;
       scanStatement(env, cx, s, out);
     } else {
-      if (!mentionsAuth(textOf(s), cx.authLocals)) continue;
+      if (!mentionsAuth(s, cx)) continue;
       const left = f(s, 'name') ?? f(s, 'left');
       const right = f(s, 'value') ?? f(s, 'right');
       if (left && right && namesIn(right).some((n) => STRONG_SOURCES.has(n) || cx.authLocals.has(n))) for (const n of namesIn(left)) cx.authLocals.add(n);
@@ -774,6 +801,8 @@ export function extractFileFacts(input: FileInput, facts: SourceFactsNodes, root
     CALLEES = new Map();
     CALL_OPS = new Map();
     CALL_RANGES = new Map();
+    WORD_KINDS = new Map();
+    NODE_WORDS = new Map();
   }
 }
 
