@@ -163,6 +163,13 @@ function descTyped(node: SyntaxNode, types: string[]): Array<{ type: string; nod
   return desc(node, types).map((n) => ({ type: n.type, node: n }));
 }
 
+/** The first of `desc(node, types)`, without collecting the others. */
+function firstDesc(node: SyntaxNode, types: string[]): SyntaxNode | undefined {
+  const index = INDEX;
+  if (index && node.tree === index.root.tree && types.every((t) => index.indexes(t))) return index.first(node, types);
+  return desc(node, types)[0];
+}
+
 /** Source text of a node (sliced from the file's text while its index is set). */
 function textOf(node: SyntaxNode): string {
   const index = INDEX;
@@ -403,7 +410,7 @@ function sensitiveOps(lang: Lang, root: SyntaxNode, aliases: ReadonlyMap<string,
     if (op) ops.push(op);
   }
   // A string can only start with a SQL verb when the text around it contains one.
-  if (SQL_ANYWHERE.test(textOf(root))) {
+  if (mentionsSql(root)) {
     for (const s of desc(root, [...(NODE[lang].string as ReadonlySet<string>)])) {
       const m = SQL_WRITE.exec(stringValue(s) ?? s.text.replace(/^[a-z]*["'`]+/i, ''));
       if (m) ops.push({ kind: /^(insert|update|alter)/i.test(m[1]!) ? 'write' : 'delete', label: m[1]!.toUpperCase().replace(/\s+/g, ' '), range: rangeOf(s) });
@@ -414,7 +421,28 @@ function sensitiveOps(lang: Lang, root: SyntaxNode, aliases: ReadonlyMap<string,
 }
 
 /** The verbs of {@link SQL_WRITE} anywhere in a text (a superset of where it can match). */
-const SQL_ANYWHERE = new RegExp(SQL_WRITE.source.replace(/^\^\\s\*/, ''), 'i');
+const SQL_ANYWHERE = new RegExp(SQL_WRITE.source.replace(/^\^\\s\*/, ''), 'gi');
+
+/** Offsets of SQL verbs in the file being read (found once per file). */
+let SQL_OFFSETS: number[] | undefined;
+
+/** Whether a node's text contains a SQL verb (binary search over the file's occurrences). */
+function mentionsSql(node: SyntaxNode): boolean {
+  const index = INDEX;
+  if (!index || node.tree !== index.root.tree) { SQL_ANYWHERE.lastIndex = 0; return SQL_ANYWHERE.test(node.text); }
+  if (!SQL_OFFSETS) {
+    SQL_OFFSETS = [];
+    SQL_ANYWHERE.lastIndex = 0;
+    for (let m = SQL_ANYWHERE.exec(index.text); m; m = SQL_ANYWHERE.exec(index.text)) SQL_OFFSETS.push(m.index);
+  }
+  if (SQL_OFFSETS.length === 0) return false;
+  const start = node.startIndex;
+  let lo = 0;
+  let hi = SQL_OFFSETS.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (SQL_OFFSETS[mid]! < start) lo = mid + 1; else hi = mid; }
+  // A match must also end inside the node; `SQL_WRITE` then tests the string itself.
+  return lo < SQL_OFFSETS.length && SQL_OFFSETS[lo]! < node.endIndex;
+}
 
 const GENERIC_CALLS: ReadonlySet<string> = new Set(['set', 'delete', 'clear', 'remove', 'update', 'create', 'put', 'send', 'post', 'run', 'call', 'pop', 'write', 'save', 'insert', 'drop', 'Do', 'Delete', 'Create', 'Exec']);
 
@@ -572,7 +600,7 @@ function scanStatement(env: BodyEnv, cx: CondContext, s: SyntaxNode, out: BodyFa
   }
   // Statement-position calls: `requireScope(extra, 'x')`, `await assertScope(...)`, `const a = requireAuth(extra)`.
   if (['expression_statement', 'lexical_declaration', 'variable_declaration', 'short_var_declaration', 'assignment_statement'].includes(s.type)) {
-    const firstCall = desc(s, CALL_TYPES[lang])[0];
+    const firstCall = firstDesc(s, CALL_TYPES[lang]);
     const callee = firstCall ? calleeOf(firstCall) : undefined;
     if (firstCall && callee) out.guardCalls.push({ name: callee.name, range: rangeOf(firstCall) });
   }
@@ -803,6 +831,7 @@ export function extractFileFacts(input: FileInput, facts: SourceFactsNodes, root
     CALL_RANGES = new Map();
     WORD_KINDS = new Map();
     NODE_WORDS = new Map();
+    SQL_OFFSETS = undefined;
   }
 }
 
@@ -1185,8 +1214,31 @@ function audienceSite(lang: Lang, call: SyntaxNode, name: string, full: string, 
 
 const INBOUND_GO = /\.Header\.Get\(\s*"Authorization"\s*\)/;
 
+/**
+ * Pairs, keyword arguments, keyed elements or header-setting calls whose text contains
+ * "authorization": found from the word's occurrences (its key holds it), nearest first.
+ */
+function authorizationKeyed(root: SyntaxNode, text: string, types: ReadonlySet<string>): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  const seen = new Set<number>();
+  const re = /authorization/gi;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    let n: SyntaxNode | null = root.descendantForIndex(m.index, m.index + m[0].length);
+    for (let hops = 0; n && hops < 6; hops++, n = n.parent) {
+      if (!types.has(n.type)) continue;
+      if (!seen.has(n.id)) { seen.add(n.id); out.push(n); }
+      break;
+    }
+  }
+  return out.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+}
+
+const KEYED_TYPES: Readonly<Record<Lang, ReadonlySet<string>>> = {
+  ts: new Set(['pair']), py: new Set(['pair', 'keyword_argument']), go: new Set(['keyed_element', 'call_expression']),
+};
+
 function passthroughSites(lang: Lang, root: SyntaxNode, out: FileFacts): void {
-  const nodes = lang === 'py' ? desc(root, ['pair', 'keyword_argument']) : lang === 'ts' ? desc(root, 'pair') : desc(root, ['keyed_element', 'call_expression']);
+  const nodes = authorizationKeyed(root, INDEX?.text ?? root.text, KEYED_TYPES[lang]);
   for (const p of nodes) {
     let key: string | undefined;
     let value: SyntaxNode | undefined;

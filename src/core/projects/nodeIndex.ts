@@ -94,6 +94,26 @@ export class NodeIndex {
     return out;
   }
 
+  /** The first descendant of `node` of the given indexed types, in document order; undefined when none. */
+  first(node: SyntaxNode, types: readonly string[]): SyntaxNode | undefined {
+    const start = node.startIndex;
+    let end = -1;
+    let best: SyntaxNode | undefined;
+    for (const type of types) {
+      const nodes = this.of(type);
+      for (let i = lowerBound(nodes, start); i < nodes.length; i++) {
+        const n = nodes[i]!;
+        if (best && (n.startIndex > best.startIndex || (n.startIndex === best.startIndex && n.endIndex <= best.endIndex))) break;
+        if (end < 0) end = node.endIndex;
+        if (n.startIndex >= end) break;
+        if (n.startIndex === start && (n.id === node.id || n.endIndex > end)) continue;
+        best = n;
+        break;
+      }
+    }
+    return best;
+  }
+
   /** Source text of a node, sliced from the parsed string. */
   textOf(node: SyntaxNode): string {
     return this.text.slice(node.startIndex, node.endIndex);
