@@ -287,9 +287,19 @@ function shorten(text: string): string {
   return one.length > 80 ? `${one.slice(0, 77)}...` : one;
 }
 
+/** Fingerprints already computed (the keystroke path asks for the same ones on every re-lint). */
+const FINGERPRINTS = new Map<string, string>();
+
 export function authzFingerprint(rule: string, root: string, file: string, tool: string): string {
-  const rel = path.relative(root, file).split(path.sep).join('/');
-  return createHash('sha256').update(`${rule}\0${rel}\0${tool}`).digest('hex').slice(0, 32);
+  const key = `${rule}\0${root}\0${file}\0${tool}`;
+  let fingerprint = FINGERPRINTS.get(key);
+  if (fingerprint === undefined) {
+    const rel = path.relative(root, file).split(path.sep).join('/');
+    fingerprint = createHash('sha256').update(`${rule}\0${rel}\0${tool}`).digest('hex').slice(0, 32);
+    if (FINGERPRINTS.size >= 50_000) FINGERPRINTS.clear();
+    FINGERPRINTS.set(key, fingerprint);
+  }
+  return fingerprint;
 }
 
 const RULE_TEXT: Record<string, (tool: string) => string> = {

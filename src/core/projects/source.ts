@@ -149,9 +149,16 @@ const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdf
 export function editBetween(before: string, after: string): TextEdit {
   const max = Math.min(before.length, after.length);
   let prefix = 0;
+  // Whole blocks first (string comparison is native), then character by character.
+  for (const block of [4096, 256]) {
+    while (prefix + block <= max && before.slice(prefix, prefix + block) === after.slice(prefix, prefix + block)) prefix += block;
+  }
   while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
   if (prefix > 0 && prefix < max && isHighSurrogate(before.charCodeAt(prefix - 1))) prefix--;
   let suffix = 0;
+  for (const block of [4096, 256]) {
+    while (suffix + block <= max - prefix && before.slice(before.length - suffix - block, before.length - suffix) === after.slice(after.length - suffix - block, after.length - suffix)) suffix += block;
+  }
   while (suffix < max - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
   if (suffix > 0 && suffix < max - prefix && isLowSurrogate(before.charCodeAt(before.length - suffix))) suffix--;
   const startPosition = pointAt(before, prefix);
