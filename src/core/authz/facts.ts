@@ -398,9 +398,9 @@ function passThroughShape(lang: Lang, cond: SyntaxNode, consequence: SyntaxNode,
 // ---------------------------------------------------------------------------------------
 // Sensitive operations
 
-function sensitiveOps(lang: Lang, root: SyntaxNode, aliases: ReadonlyMap<string, { kind: SensitiveKind; label: string }>): Op[] {
+function sensitiveOps(lang: Lang, root: SyntaxNode, aliases: ReadonlyMap<string, { kind: SensitiveKind; label: string }>, calls = desc(root, CALL_TYPES[lang])): Op[] {
   const ops: Op[] = [];
-  for (const call of desc(root, CALL_TYPES[lang])) {
+  for (const call of calls) {
     // The same call is asked about for every function and handler around it: classify it once.
     let op = CALL_OPS.get(call.id);
     if (op === undefined) {
@@ -644,8 +644,9 @@ function helperFacts(env: BodyEnv, fn: SyntaxNode): BodyFacts {
       if (left && right && namesIn(right).some((n) => STRONG_SOURCES.has(n) || cx.authLocals.has(n))) for (const n of namesIn(left)) cx.authLocals.add(n);
     }
   }
-  out.ops = sensitiveOps(env.lang, body, env.aliases);
-  for (const c of desc(body, CALL_TYPES[env.lang])) {
+  const calls = desc(body, CALL_TYPES[env.lang]);
+  out.ops = sensitiveOps(env.lang, body, env.aliases, calls);
+  for (const c of calls) {
     const callee = calleeOf(c);
     if (callee) {
       out.calls.push(callee.name);

@@ -67,7 +67,19 @@ export class NodeIndex {
    * starting at the same index can be ancestors and need their end compared.
    */
   within(node: SyntaxNode, types: readonly string[]): SyntaxNode[] {
-    return this.withinTyped(node, types).map((t) => t.node);
+    if (types.length !== 1) return this.withinTyped(node, types).map((t) => t.node);
+    const out: SyntaxNode[] = [];
+    const nodes = this.of(types[0]!);
+    const start = node.startIndex;
+    let i = lowerBound(nodes, start);
+    if (i >= nodes.length) return out;
+    const end = node.endIndex;
+    for (; i < nodes.length && nodes[i]!.startIndex === start; i++) {
+      const n = nodes[i]!;
+      if (n.id !== node.id && n.endIndex <= end) out.push(n);
+    }
+    for (; i < nodes.length && nodes[i]!.startIndex < end; i++) out.push(nodes[i]!);
+    return out;
   }
 
   /** The same, each with its type (known from its bucket: no call into the tree). */
