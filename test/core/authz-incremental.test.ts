@@ -174,6 +174,24 @@ describe('incremental parsing of open documents', () => {
     clearAuthorizationCache();
   });
 
+  it('stays consistent when calls for the same document overlap', async () => {
+    const file = '/doc/concurrent.ts';
+    const random = rng(99);
+    const texts: string[] = [];
+    let text = SERVER;
+    for (let i = 0; i < 24; i++) texts.push((text = randomEdit(text, random)));
+    const read = (facts: Parameters<Parameters<typeof withSourceFacts>[2]>[0], tree: Parameters<Parameters<typeof withSourceFacts>[2]>[1]): string =>
+      `${tree.rootNode.toString()}\n${JSON.stringify(facts.registrations.map((r) => toRegistration('f', r)))}`;
+    try {
+      // Not awaited one by one: every call starts before the previous ones have finished.
+      const overlapping = await Promise.all(texts.map((t) => withSourceFacts(file, t, read, { keepTree: true })));
+      const cold = await Promise.all(texts.map((t) => withSourceFacts('/cold/concurrent.ts', t, read)));
+      assert.deepEqual(overlapping, cold);
+    } finally {
+      releaseDocumentTree(file);
+    }
+  });
+
   it('reparses from a kept tree after an edit and frees it on release', async () => {
     const big = SERVER.repeat(40);
     const file = '/doc/big.ts';

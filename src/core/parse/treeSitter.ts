@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { Language, Parser } from '@vscode/tree-sitter-wasm';
 import type { Tree } from '@vscode/tree-sitter-wasm';
 
-export type { Node as SyntaxNode, Tree as SyntaxTree } from '@vscode/tree-sitter-wasm';
+export type { Node as SyntaxNode, Tree as SyntaxTree, Parser as SourceParser } from '@vscode/tree-sitter-wasm';
 
 export type SourceLanguage = 'typescript' | 'tsx' | 'javascript' | 'python' | 'go';
 
@@ -120,7 +120,14 @@ export interface ParseOptions {
  * and must `delete()` it; prefer {@link withTree}.
  */
 export async function parseSource(lang: SourceLanguage, text: string, options: ParseOptions = {}): Promise<Tree | undefined> {
-  const parser = await getParser(lang);
+  return parseWith(await getParser(lang), text, options);
+}
+
+/**
+ * {@link parseSource} with a parser already at hand: synchronous, so a caller can edit a kept
+ * tree, reparse and read the result without another task running in between.
+ */
+export function parseWith(parser: Parser, text: string, options: ParseOptions = {}): Tree | undefined {
   const deadline = Date.now() + (options.timeoutMs ?? 2000);
   parser.reset();
   // The typings say the callback returns void; the runtime cancels when it returns true.

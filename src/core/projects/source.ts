@@ -5,7 +5,7 @@
  * is parsed incrementally.
  */
 import type { FileProblem, ServerFramework } from '../model';
-import { languageForFile, parseSource, type SourceLanguage, type SyntaxTree } from '../parse/treeSitter';
+import { getParser, languageForFile, parseSource, parseWith, type SourceLanguage, type SourceParser, type SyntaxTree } from '../parse/treeSitter';
 import { analyzeGo } from './go';
 import { NodeIndex } from './nodeIndex';
 import { analyzePython } from './python';
@@ -173,25 +173,21 @@ export function editBetween(before: string, after: string): TextEdit {
 }
 
 /**
- * A tree for `text`: the kept tree when the text is unchanged, an incremental parse from it
- * after an edit, else a fresh parse. `owned` says whether the caller must free it.
+ * The kept tree of an open document, brought up to `text`: as is when the text is unchanged,
+ * else `edit()`ed and reparsed incrementally (a fresh parse the first time). Synchronous, so
+ * no other call can take, free or replace the kept tree while this one uses it.
  */
-async function treeFor(file: string, language: SourceLanguage, text: string, keep: boolean): Promise<{ tree: SyntaxTree; owned: boolean } | undefined> {
+function documentTree(parser: SourceParser, file: string, language: SourceLanguage, text: string): SyntaxTree | undefined {
   const kept = DOCUMENT_TREES.get(file);
-  if (kept) DOCUMENT_TREES.delete(file);
-  if (!keep) {
-    if (kept) DOCUMENT_TREES.set(file, kept); // another caller's document: leave it alone
-    const tree = await parseSource(language, text, { timeoutMs: SOURCE_LIMITS.parseTimeoutMs });
-    return tree ? { tree, owned: true } : undefined;
-  }
+  DOCUMENT_TREES.delete(file);
   let tree: SyntaxTree | undefined;
   if (kept && kept.language === language && kept.text === text) {
     tree = kept.tree;
   } else {
     const old = kept && kept.language === language ? kept.tree : undefined;
-    if (old) old.edit(editBetween(kept!.text, text));
     try {
-      tree = await parseSource(language, text, { timeoutMs: SOURCE_LIMITS.parseTimeoutMs, oldTree: old });
+      if (old) old.edit(editBetween(kept!.text, text));
+      tree = parseWith(parser, text, { timeoutMs: SOURCE_LIMITS.parseTimeoutMs, oldTree: old });
     } finally {
       kept?.tree.delete();
     }
@@ -199,7 +195,7 @@ async function treeFor(file: string, language: SourceLanguage, text: string, kee
   if (!tree) return undefined;
   DOCUMENT_TREES.set(file, { language, text, tree });
   while (DOCUMENT_TREES.size > DOCUMENT_TREE_LIMIT) releaseDocumentTree(DOCUMENT_TREES.keys().next().value!);
-  return { tree, owned: false };
+  return tree;
 }
 
 /**
@@ -216,14 +212,20 @@ export async function withSourceFacts<T>(
 ): Promise<T | undefined> {
   const language = options.language ?? languageForFile(file);
   if (!language || budgetProblem(file, text)) return undefined;
-  const parsed = await treeFor(file, language, text, options.keepTree === true);
-  if (!parsed) return undefined;
+  const context: SourceContext = { file, language };
+  if (options.framework) context.framework = options.framework;
+  if (options.keepTree) {
+    const parser = await getParser(language);
+    // From here to the end no await: the kept tree cannot change under `fn`.
+    const tree = documentTree(parser, file, language, text);
+    return tree ? fn(extractSourceFacts(tree, context, text), tree) : undefined;
+  }
+  const tree = await parseSource(language, text, { timeoutMs: SOURCE_LIMITS.parseTimeoutMs });
+  if (!tree) return undefined;
   try {
-    const context: SourceContext = { file, language };
-    if (options.framework) context.framework = options.framework;
-    return fn(extractSourceFacts(parsed.tree, context, text), parsed.tree);
+    return fn(extractSourceFacts(tree, context, text), tree);
   } finally {
-    if (parsed.owned) parsed.tree.delete();
+    tree.delete();
   }
 }
 
