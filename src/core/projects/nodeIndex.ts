@@ -13,16 +13,17 @@ import type { SyntaxNode } from '../parse/treeSitter';
 /**
  * Node types bucketed: what the extractors and the linter query by type, for every grammar at
  * once (a name a grammar does not have simply matches nothing there). Every bucketed node
- * costs an object, so only types asked about by type are here: not strings or return
- * statements (many, and the few questions about them are asked of small subtrees).
+ * costs an object, so only types asked about by type are here (not strings: many, and the
+ * few questions about them are asked of small subtrees).
  */
 const TYPES: readonly string[] = [
   // TypeScript / JavaScript
   'import_statement', 'call_expression', 'new_expression', 'variable_declarator', 'enum_declaration', 'function_declaration',
   'generator_function_declaration', 'assignment_expression', 'class_declaration', 'class', 'method_definition', 'pair',
-  'public_field_definition', 'import_specifier', 'namespace_import', 'if_statement',
+  'public_field_definition', 'import_specifier', 'namespace_import', 'if_statement', 'throw_statement', 'return_statement',
   // Python
   'import_from_statement', 'assignment', 'function_definition', 'decorated_definition', 'call', 'keyword_argument', 'assert_statement',
+  'raise_statement',
   // Go
   'import_spec', 'const_spec', 'var_spec', 'short_var_declaration', 'assignment_statement', 'method_declaration', 'func_literal', 'keyed_element',
 ];

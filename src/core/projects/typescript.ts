@@ -98,8 +98,13 @@ class FileIndex {
 
   constructor(readonly nodes: NodeIndex) {
     this.root = nodes.root;
-    for (const { type, node } of this.importNodes()) {
-      const spec = type === 'import_statement' ? importSource(node) : requireSource(node);
+    // Which modules, not where: the two kinds are read one after the other.
+    for (const node of nodes.of('import_statement')) {
+      const spec = importSource(node);
+      if (spec !== undefined) this.specifiers.push(spec);
+    }
+    for (const node of nodes.of('call_expression')) {
+      const spec = mayRequire(nodes.text, node) ? requireSource(node) : undefined;
       if (spec !== undefined) this.specifiers.push(spec);
     }
     this.importsMcp = this.specifiers.some((s) => mcpModule(s) !== undefined);
@@ -123,12 +128,6 @@ class FileIndex {
 
   importsPackage(pkg: string): boolean {
     return this.specifiers.some((s) => s === pkg || s.startsWith(pkg + '/'));
-  }
-
-  /** Import statements and `require(...)` / `import(...)` calls. */
-  private importNodes(): Array<{ type: string; node: SyntaxNode }> {
-    const text = this.nodes.text;
-    return this.nodes.withinTyped(this.root, ['import_statement', 'call_expression']).filter(({ type, node }) => type === 'import_statement' || mayRequire(text, node));
   }
 
   /**
