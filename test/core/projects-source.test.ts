@@ -172,3 +172,55 @@ describe('source analysis: receivers bound to look-alike constructors', () => {
     assert.deepEqual(await tools('/p/a.py', py), []);
   });
 });
+
+describe('source analysis: handlers passed through a wrapper call', () => {
+  it('finds server.tool(name, ..., wrapper(handler)) in every v1 overload, and registerTool with a wrapper', async () => {
+    const text = SDK_IMPORT + [
+      'const server = new McpServer({ name: "x", version: "1" });',
+      'server.tool("a", withAuth(async () => ({ content: [] })));',
+      'server.tool("b", "desc", { id: z.string() }, guarded(handler));',
+      'server.tool("c", { id: z.string() }, requireScopes(["s"], async ({ id }, extra) => ({ content: [] })));',
+      'server.tool("d", { id: z.string() }, scoped("billing")(async () => ({ content: [] })));',
+      'server.tool("e", { id: z.string() }, (withAuth(this.handleDelete.bind(this))) as ToolCallback);',
+      'server.registerTool("f", { description: "d" }, withAuth(async (args, extra) => ({ content: [] })));',
+      // Not a callback: a schema builder as the last argument registers nothing.
+      'server.tool("g", z.object({ id: z.string() }));',
+      'server.tool("h", "desc", makeSchema({ id: 1 }));',
+    ].join('\n');
+    const { facts } = await analyzeSourceText('/p/a.ts', text);
+    assert.deepEqual(facts.registrations.map((r) => [r.name, r.kind, r.nameRange.start.line, r.handlerRange?.start.line]), [
+      ['a', 'sdk-tool', 3, 3],
+      ['b', 'sdk-tool', 4, 4],
+      ['c', 'sdk-tool', 5, 5],
+      ['d', 'sdk-tool', 6, 6],
+      ['e', 'sdk-tool', 7, 7],
+      ['f', 'register-tool', 8, 8],
+    ]);
+  });
+});
+
+describe('source analysis: Python add_tool without name=', () => {
+  it('names the tool after the function: add_tool(fn), add_tool(module.fn), Tool.from_function(module.fn), tool()(module.fn)', async () => {
+    const text = [
+      'from mcp.server.fastmcp import FastMCP',
+      'from mcp.server.fastmcp.tools import Tool',
+      'import handlers',
+      'mcp = FastMCP("x")',
+      'def local_fn(): pass',
+      'mcp.add_tool(local_fn)',
+      'mcp.add_tool(handlers.export_report)',
+      'mcp.add_tool(Tool.from_function(handlers.rotate))',
+      'mcp.add_tool(handlers.purge, name="purge_all")',
+      'mcp.tool()(handlers.by_hand)',
+      'mcp.add_tool(make_handler())',
+    ].join('\n') + '\n';
+    const { facts } = await analyzeSourceText('/p/server.py', text);
+    assert.deepEqual(facts.registrations.map((r) => [r.name, r.kind, r.nameRange.start.line, r.nameRange.start.column]), [
+      ['local_fn', 'py-add-tool', 6, 14],
+      ['export_report', 'py-add-tool', 7, 23],
+      ['rotate', 'py-add-tool', 8, 42],
+      ['purge_all', 'py-add-tool', 9, 35],
+      ['by_hand', 'py-tool-decorator', 10, 21],
+    ]);
+  });
+});

@@ -8,6 +8,7 @@
  */
 import type { SourceRange } from '../model';
 import type { SourceLanguage, SyntaxNode } from '../parse/treeSitter';
+import { NodeIndex } from '../projects/nodeIndex';
 import { rangeOf } from '../projects/syntax';
 import type { RegistrationKind, SourceFactsNodes, ToolRegistrationNodes } from '../projects/types';
 import {
@@ -119,44 +120,16 @@ export interface FileFacts {
 }
 
 // ---------------------------------------------------------------------------------------
-// One walk of the tree buckets the node types the linter asks about, so whole-file and
-// per-handler queries are range lookups instead of repeated traversals (keystroke budget).
+// Whole-file and per-handler queries are range lookups in the node index of the tree (one
+// walk, shared with tool discovery), and per-call facts are computed once per file.
 
-const INDEXED_TYPES = [
-  'function_declaration', 'generator_function_declaration', 'method_definition', 'variable_declarator', 'pair',
-  'public_field_definition', 'function_definition', 'method_declaration', 'short_var_declaration', 'var_spec',
-  'call_expression', 'new_expression', 'call', 'keyword_argument', 'keyed_element', 'import_specifier', 'namespace_import',
-  'import_from_statement', 'string', 'template_string', 'interpreted_string_literal', 'raw_string_literal',
-  'if_statement', 'assert_statement', 'assignment', 'assignment_statement', 'func_literal', 'lexical_declaration',
-];
-
-const INDEXED: ReadonlySet<string> = new Set(INDEXED_TYPES);
-
-interface TreeIndex { root: SyntaxNode; buckets: Map<string, SyntaxNode[]> }
-let INDEX: TreeIndex | undefined;
-
-function buildIndex(root: SyntaxNode): TreeIndex {
-  return { root, buckets: new Map() };
-}
-
-/** Nodes of one indexed type in the whole file, in document order (one native walk for all types, on first use). */
-function bucket(index: TreeIndex, type: string): SyntaxNode[] {
-  if (index.buckets.size === 0) {
-    for (const t of INDEXED_TYPES) index.buckets.set(t, []);
-    for (const n of index.root.descendantsOfType(INDEXED_TYPES)) if (n) index.buckets.get(n.type)?.push(n);
-  }
-  return index.buckets.get(type) ?? [];
-}
-
-function lowerBound(list: SyntaxNode[], offset: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]!.startIndex < offset) lo = mid + 1; else hi = mid;
-  }
-  return lo;
-}
+/** The index of the tree being read (set for the duration of `extractFileFacts`). */
+let INDEX: NodeIndex | undefined;
+/** Callee of each call node (by node id) in the tree being read; null = none. */
+let CALLEES = new Map<number, { name: string; full: string } | null>();
+/** Sensitive operation of each call node (by node id); null = none. */
+let CALL_OPS = new Map<number, Op | null>();
+let CALL_RANGES = new Map<number, SourceRange>();
 
 // ---------------------------------------------------------------------------------------
 // Small node helpers
@@ -172,21 +145,35 @@ function named(node: SyntaxNode): SyntaxNode[] {
 function desc(node: SyntaxNode, types: string | string[]): SyntaxNode[] {
   const list = typeof types === 'string' ? [types] : types;
   const index = INDEX;
-  if (index && node.tree === index.root.tree && list.every((t) => INDEXED.has(t))) {
-    const out: SyntaxNode[] = [];
-    const start = node.startIndex;
-    const end = node.endIndex;
-    for (const t of list) {
-      const nodes = bucket(index, t);
-      for (let i = lowerBound(nodes, start); i < nodes.length && nodes[i]!.startIndex < end; i++) {
-        const n = nodes[i]!;
-        if (n.endIndex <= end && n.id !== node.id) out.push(n);
-      }
-    }
-    if (list.length > 1) out.sort((a, b) => a.startIndex - b.startIndex);
-    return out;
-  }
+  if (index && node.tree === index.root.tree && list.every((t) => index.indexes(t))) return index.within(node, list);
   return node.descendantsOfType(types).filter((n): n is SyntaxNode => n !== null && n.id !== node.id);
+}
+
+/** Range of a call, computed once per file (every enclosing function lists it). Shared: never mutate. */
+function callRange(call: SyntaxNode): SourceRange {
+  let range = CALL_RANGES.get(call.id);
+  if (!range) CALL_RANGES.set(call.id, (range = rangeOf(call)));
+  return range;
+}
+
+/** `desc` with each node's type (from the index buckets when possible). */
+function descTyped(node: SyntaxNode, types: string[]): Array<{ type: string; node: SyntaxNode }> {
+  const index = INDEX;
+  if (index && node.tree === index.root.tree && types.every((t) => index.indexes(t))) return index.withinTyped(node, types);
+  return desc(node, types).map((n) => ({ type: n.type, node: n }));
+}
+
+/** The first of `desc(node, types)`, without collecting the others. */
+function firstDesc(node: SyntaxNode, types: string[]): SyntaxNode | undefined {
+  const index = INDEX;
+  if (index && node.tree === index.root.tree && types.every((t) => index.indexes(t))) return index.first(node, types);
+  return desc(node, types)[0];
+}
+
+/** Source text of a node (sliced from the file's text while its index is set). */
+function textOf(node: SyntaxNode): string {
+  const index = INDEX;
+  return index && node.tree === index.root.tree ? index.textOf(node) : node.text;
 }
 
 const NAME_TYPES = ['identifier', 'property_identifier', 'field_identifier', 'shorthand_property_identifier', 'shorthand_property_identifier_pattern', 'type_identifier'];
@@ -201,18 +188,26 @@ const CALL_TYPES: Record<Lang, string[]> = { ts: ['call_expression', 'new_expres
 
 /** Last name of a callee: `fs.promises.unlink` → `unlink`, `requireScopes` → itself. */
 function calleeOf(call: SyntaxNode): { name: string; full: string } | undefined {
+  const known = CALLEES.get(call.id);
+  if (known !== undefined) return known ?? undefined;
+  const found = computeCallee(call);
+  CALLEES.set(call.id, found ?? null);
+  return found;
+}
+
+function computeCallee(call: SyntaxNode): { name: string; full: string } | undefined {
   const fn = f(call, 'function') ?? f(call, 'constructor');
   if (!fn) return undefined;
   let target = fn;
-  if (target.type === 'generic_type' || target.type === 'instantiation_expression') target = named(target)[0] ?? target;
-  if (target.type === 'await_expression') target = named(target)[0] ?? target;
+  let type = target.type;
+  if (type === 'generic_type' || type === 'instantiation_expression') { target = named(target)[0] ?? target; type = target.type; }
+  if (type === 'await_expression') { target = named(target)[0] ?? target; type = target.type; }
   const last = f(target, 'property') ?? f(target, 'attribute') ?? f(target, 'field');
-  if (last) return { name: last.text, full: target.text };
-  if (target.type === 'identifier' || target.type === 'type_identifier') return { name: target.text, full: target.text };
-  if (target.type === 'call_expression' || target.type === 'call') {
+  if (last) return { name: textOf(last), full: textOf(target) };
+  if (type === 'identifier' || type === 'type_identifier') { const t = textOf(target); return { name: t, full: t }; }
+  if (type === 'call_expression' || type === 'call') {
     // `require_scope("x")(fn)` / `requireScopes(s)(handler)`
-    const inner = calleeOf(target);
-    return inner;
+    return calleeOf(target);
   }
   return undefined;
 }
@@ -268,10 +263,78 @@ function isHelperName(name: string, helpers: ReadonlySet<string>): boolean {
   return helpers.has(name) || AUTH_HELPER_NAMES.has(normalizeName(name));
 }
 
+const WORD = /[\p{L}_$][\p{L}\p{N}_$]*/gu;
+const GO_ARG_READERS: ReadonlySet<string> = new Set(['GetString', 'GetArguments', 'GetBool', 'RequireString']);
+
+// Word prefilters. Every name the tree can show in a node is a word of its text, so a node
+// whose text has none of the words a decision needs is skipped without walking it. What a
+// word can mean does not depend on where it is, so each word is classified once per file and
+// each node's text scanned once (a statement is reached from every function around it).
+
+/** A principal source (`authInfo`...): counts for every test below. */
+const STRONG_WORD = 1;
+/** A word `classifyCondition` reacts to: sources, `_meta`, Go argument readers, helper or predicate names. */
+const CLASSIFY_WORD = 2;
+/** A word that makes an assignment bind an auth local: helper and principal-getter names. */
+const BIND_WORD = 4;
+
+let WORD_KINDS = new Map<string, number>();
+let NODE_WORDS = new Map<number, number>();
+
+function wordKind(w: string, lang: Lang, helpers: ReadonlySet<string>): number {
+  let kind = WORD_KINDS.get(w);
+  if (kind !== undefined) return kind;
+  kind = 0;
+  if (STRONG_SOURCES.has(w)) kind |= STRONG_WORD | CLASSIFY_WORD | BIND_WORD;
+  const helper = isHelperName(w, helpers);
+  if (AUTH_SOURCES[lang].has(w) || w === '_meta' || w === 'meta' || (lang === 'go' && GO_ARG_READERS.has(w))
+    || (lang === 'py' && w.includes('client_id')) || helper || looksLikeAuthPredicate(w)) kind |= CLASSIFY_WORD;
+  if (helper || PRINCIPAL_GETTER.test(w)) kind |= BIND_WORD;
+  WORD_KINDS.set(w, kind);
+  return kind;
+}
+
+/** The kinds of words in a node's text (union), scanned once per node. */
+function nodeWords(node: SyntaxNode, lang: Lang, helpers: ReadonlySet<string>): number {
+  let bits = NODE_WORDS.get(node.id);
+  if (bits !== undefined) return bits;
+  bits = 0;
+  const text = textOf(node);
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(text); m && bits !== 7; m = WORD.exec(text)) bits |= wordKind(m[0], lang, helpers);
+  NODE_WORDS.set(node.id, bits);
+  return bits;
+}
+
+/** Whether a node's text has a word in one of the (per-body) name sets. */
+function mentionsAny(node: SyntaxNode, sets: ReadonlyArray<ReadonlySet<string>>): boolean {
+  if (sets.every((set) => set.size === 0)) return false;
+  const text = textOf(node);
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(text); m; m = WORD.exec(text)) if (sets.some((set) => set.has(m![0]))) return true;
+  return false;
+}
+
+/** Whether `classifyCondition` can say anything about this condition (see above). */
+function mayClassify(node: SyntaxNode, cx: CondContext): boolean {
+  return (nodeWords(node, cx.lang, cx.helpers) & CLASSIFY_WORD) !== 0 || mentionsAny(node, [cx.authLocals, cx.argNames]);
+}
+
+/** Whether a node mentions a principal source or an auth local. */
+function mentionsAuth(node: SyntaxNode, cx: CondContext): boolean {
+  return (nodeWords(node, cx.lang, cx.helpers) & STRONG_WORD) !== 0 || mentionsAny(node, [cx.authLocals]);
+}
+
+/** Whether an assignment can bind an auth local or an argument alias (see `scanStatement`). */
+function mayBindAssignment(node: SyntaxNode, cx: CondContext, env: BodyEnv): boolean {
+  return (nodeWords(node, cx.lang, cx.helpers) & BIND_WORD) !== 0 || mentionsAny(node, [cx.authLocals, env.argNames]);
+}
+
 /** Classifies what a condition reads: the principal, client-controlled data, or neither. */
 function classifyCondition(cond: SyntaxNode, cx: CondContext): 'auth' | 'client' | undefined {
+  if (!mayClassify(cond, cx)) return undefined;
+  const text = textOf(cond);
   const names = namesIn(cond);
-  const text = cond.text;
   const metaRef = names.some((n) => n === '_meta' || n === 'meta') || (cx.lang === 'py' && /\b(ctx|context)\.client_id\b/.test(text));
   const argRef = names.some((n) => cx.argNames.has(n))
     || (cx.lang === 'go' && names.some((n) => n === 'GetString' || n === 'GetArguments' || n === 'GetBool' || n === 'RequireString'));
@@ -323,11 +386,11 @@ function failOpenShape(lang: Lang, cond: SyntaxNode, cx: CondContext): boolean {
 }
 
 /** `if token is None: return await fn(...)` — a wrapper that calls through without a token. */
-function passThroughShape(lang: Lang, cond: SyntaxNode, consequence: SyntaxNode, cx: CondContext): boolean {
+function passThroughShape(lang: Lang, cond: SyntaxNode, consequence: SyntaxNode, cx: CondContext, kind?: 'auth' | 'client'): boolean {
   const text = unparen(cond).text;
   const absent = lang === 'py' ? /^(not\s+\w+|\w+(\.\w+)*\s+is\s+None)$/.test(text)
     : lang === 'go' ? /==\s*nil$/.test(text) : /^!\s*[\w.?]+$|===?\s*(null|undefined)$/.test(text);
-  if (!absent || classifyCondition(cond, cx) !== 'auth') return false;
+  if (!absent || (kind ?? classifyCondition(cond, cx)) !== 'auth') return false;
   const returns = consequence.type === 'return_statement' ? [consequence] : desc(consequence, 'return_statement');
   return returns.some((r) => desc(r, CALL_TYPES[lang]).length > 0 && !DENY_WORDS.test(r.text));
 }
@@ -335,41 +398,75 @@ function passThroughShape(lang: Lang, cond: SyntaxNode, consequence: SyntaxNode,
 // ---------------------------------------------------------------------------------------
 // Sensitive operations
 
-function sensitiveOps(lang: Lang, root: SyntaxNode, aliases: ReadonlyMap<string, { kind: SensitiveKind; label: string }>): Op[] {
+function sensitiveOps(lang: Lang, root: SyntaxNode, aliases: ReadonlyMap<string, { kind: SensitiveKind; label: string }>, calls = desc(root, CALL_TYPES[lang])): Op[] {
   const ops: Op[] = [];
-  const table = SENSITIVE_CALLS[lang];
-  for (const call of desc(root, CALL_TYPES[lang])) {
-    const callee = calleeOf(call);
-    if (!callee) continue;
-    const alias = aliases.get(callee.full) ?? aliases.get(callee.name);
-    if (alias) { ops.push({ ...alias, range: rangeOf(call) }); continue; }
-    const args = argsOf(call);
-    if (callee.name === 'fetch' || callee.name === 'request' || callee.name === 'NewRequest' || callee.name === 'NewRequestWithContext') {
-      const method = methodOf(args);
-      if (method && WRITE_METHODS.has(method)) ops.push({ kind: 'send', label: `${callee.name} ${method}`, range: rangeOf(call) });
-      continue;
+  for (const call of calls) {
+    // The same call is asked about for every function and handler around it: classify it once.
+    let op = CALL_OPS.get(call.id);
+    if (op === undefined) {
+      op = callOp(lang, call, aliases) ?? null;
+      CALL_OPS.set(call.id, op);
     }
-    if (lang === 'py' && callee.name === 'open' && args.some((a) => /^["'][wax+]+b?["']$/.test(a.text) || /mode\s*=\s*["'][wax]/.test(a.text))) {
-      ops.push({ kind: 'write', label: 'open for writing', range: rangeOf(call) });
-      continue;
-    }
-    const hit = table.find((s) => s.name === callee.name);
-    if (hit) {
-      // Receiver-less generic names (`set(...)`, `run(...)`) are only sensitive as methods.
-      const isMethod = callee.full !== callee.name;
-      const generic = ['set', 'delete', 'clear', 'remove', 'update', 'create', 'put', 'send', 'post', 'run', 'call', 'pop', 'write', 'save', 'insert', 'drop', 'Do', 'Delete', 'Create', 'Exec'];
-      if (generic.includes(callee.name) && !isMethod) continue;
-      if (lang === 'py' && callee.name === 'run' && !/subprocess|asyncio/.test(callee.full)) continue;
-      if (lang === 'py' && callee.name === 'call' && !/subprocess/.test(callee.full)) continue;
-      ops.push({ kind: hit.kind, label: hit.label === hit.name && isMethod ? callee.full : hit.label, range: rangeOf(call) });
-    }
+    if (op) ops.push(op);
   }
-  for (const s of desc(root, [...(NODE[lang].string as ReadonlySet<string>)])) {
-    const m = SQL_WRITE.exec(stringValue(s) ?? s.text.replace(/^[a-z]*["'`]+/i, ''));
-    if (m) ops.push({ kind: /^(insert|update|alter)/i.test(m[1]!) ? 'write' : 'delete', label: m[1]!.toUpperCase().replace(/\s+/g, ' '), range: rangeOf(s) });
+  // A string can only start with a SQL verb when the text around it contains one.
+  if (mentionsSql(root)) {
+    for (const s of desc(root, [...(NODE[lang].string as ReadonlySet<string>)])) {
+      const m = SQL_WRITE.exec(stringValue(s) ?? s.text.replace(/^[a-z]*["'`]+/i, ''));
+      if (m) ops.push({ kind: /^(insert|update|alter)/i.test(m[1]!) ? 'write' : 'delete', label: m[1]!.toUpperCase().replace(/\s+/g, ' '), range: rangeOf(s) });
+    }
   }
   ops.sort((a, b) => a.range.start.offset - b.range.start.offset);
   return ops;
+}
+
+/** The verbs of {@link SQL_WRITE} anywhere in a text (a superset of where it can match). */
+const SQL_ANYWHERE = new RegExp(SQL_WRITE.source.replace(/^\^\\s\*/, ''), 'gi');
+
+/** Offsets of SQL verbs in the file being read (found once per file). */
+let SQL_OFFSETS: number[] | undefined;
+
+/** Whether a node's text contains a SQL verb (binary search over the file's occurrences). */
+function mentionsSql(node: SyntaxNode): boolean {
+  const index = INDEX;
+  if (!index || node.tree !== index.root.tree) { SQL_ANYWHERE.lastIndex = 0; return SQL_ANYWHERE.test(node.text); }
+  if (!SQL_OFFSETS) {
+    SQL_OFFSETS = [];
+    SQL_ANYWHERE.lastIndex = 0;
+    for (let m = SQL_ANYWHERE.exec(index.text); m; m = SQL_ANYWHERE.exec(index.text)) SQL_OFFSETS.push(m.index);
+  }
+  if (SQL_OFFSETS.length === 0) return false;
+  const start = node.startIndex;
+  let lo = 0;
+  let hi = SQL_OFFSETS.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (SQL_OFFSETS[mid]! < start) lo = mid + 1; else hi = mid; }
+  // A match must also end inside the node; `SQL_WRITE` then tests the string itself.
+  return lo < SQL_OFFSETS.length && SQL_OFFSETS[lo]! < node.endIndex;
+}
+
+const GENERIC_CALLS: ReadonlySet<string> = new Set(['set', 'delete', 'clear', 'remove', 'update', 'create', 'put', 'send', 'post', 'run', 'call', 'pop', 'write', 'save', 'insert', 'drop', 'Do', 'Delete', 'Create', 'Exec']);
+
+/** The sensitive operation one call performs, if any. */
+function callOp(lang: Lang, call: SyntaxNode, aliases: ReadonlyMap<string, { kind: SensitiveKind; label: string }>): Op | undefined {
+  const callee = calleeOf(call);
+  if (!callee) return undefined;
+  const alias = aliases.get(callee.full) ?? aliases.get(callee.name);
+  if (alias) return { ...alias, range: rangeOf(call) };
+  if (callee.name === 'fetch' || callee.name === 'request' || callee.name === 'NewRequest' || callee.name === 'NewRequestWithContext') {
+    const method = methodOf(argsOf(call));
+    return method && WRITE_METHODS.has(method) ? { kind: 'send', label: `${callee.name} ${method}`, range: rangeOf(call) } : undefined;
+  }
+  if (lang === 'py' && callee.name === 'open') {
+    if (argsOf(call).some((a) => /^["'][wax+]+b?["']$/.test(a.text) || /mode\s*=\s*["'][wax]/.test(a.text))) return { kind: 'write', label: 'open for writing', range: rangeOf(call) };
+  }
+  const hit = SENSITIVE_CALLS[lang].find((s) => s.name === callee.name);
+  if (!hit) return undefined;
+  // Receiver-less generic names (`set(...)`, `run(...)`) are only sensitive as methods.
+  const isMethod = callee.full !== callee.name;
+  if (GENERIC_CALLS.has(callee.name) && !isMethod) return undefined;
+  if (lang === 'py' && callee.name === 'run' && !/subprocess|asyncio/.test(callee.full)) return undefined;
+  if (lang === 'py' && callee.name === 'call' && !/subprocess/.test(callee.full)) return undefined;
+  return { kind: hit.kind, label: hit.label === hit.name && isMethod ? callee.full : hit.label, range: rangeOf(call) };
 }
 
 function methodOf(args: SyntaxNode[]): string | undefined {
@@ -461,6 +558,7 @@ function scanStatement(env: BodyEnv, cx: CondContext, s: SyntaxNode, out: BodyFa
   // Locals assigned from an auth source: `const auth = extra.authInfo`, `token = get_access_token()`.
   const assigns = lang === 'ts' ? desc(s, 'variable_declarator') : lang === 'py' ? (s.type === 'expression_statement' ? desc(s, 'assignment') : []) : desc(s, ['short_var_declaration', 'assignment_statement']);
   for (const a of assigns) {
+    if (!mayBindAssignment(a, cx, env)) continue;
     const left = f(a, 'name') ?? f(a, 'left');
     const right = f(a, 'value') ?? f(a, 'right');
     if (!left || !right) continue;
@@ -480,7 +578,7 @@ function scanStatement(env: BodyEnv, cx: CondContext, s: SyntaxNode, out: BodyFa
         if (kind === 'client') out.checks.push({ kind: 'client-identity', ...site });
         else if (failOpenShape(lang, cond, cx)) out.checks.push({ kind: 'fail-open', ...site });
         else out.checks.push({ kind: 'check', ...site });
-      } else if (kind === 'auth' && passThroughShape(lang, cond, cons, cx)) {
+      } else if (kind === 'auth' && passThroughShape(lang, cond, cons, cx, kind)) {
         out.checks.push({ kind: 'fail-open', range: rangeOf(s), text: cond.text });
       }
     }
@@ -502,7 +600,7 @@ function scanStatement(env: BodyEnv, cx: CondContext, s: SyntaxNode, out: BodyFa
   }
   // Statement-position calls: `requireScope(extra, 'x')`, `await assertScope(...)`, `const a = requireAuth(extra)`.
   if (['expression_statement', 'lexical_declaration', 'variable_declaration', 'short_var_declaration', 'assignment_statement'].includes(s.type)) {
-    const firstCall = desc(s, CALL_TYPES[lang])[0];
+    const firstCall = firstDesc(s, CALL_TYPES[lang]);
     const callee = firstCall ? calleeOf(firstCall) : undefined;
     if (firstCall && callee) out.guardCalls.push({ name: callee.name, range: rangeOf(firstCall) });
   }
@@ -534,22 +632,25 @@ function helperFacts(env: BodyEnv, fn: SyntaxNode): BodyFacts {
   const out: BodyFacts = { checks: [], guardCalls: [], calls: [], ops: [] };
   if (!body) return out;
   const cx: CondContext = { lang: env.lang, argNames: new Set(), authLocals: new Set(), helpers: env.helpers };
-  const ifs = [...desc(body, [NODE[env.lang].ifStatement, 'assert_statement', 'variable_declarator', 'assignment', 'short_var_declaration'])];
-  ifs.sort((a, b) => a.startIndex - b.startIndex);
-  for (const s of ifs) {
-    if (s.type === NODE[env.lang].ifStatement || s.type === 'assert_statement') scanStatement(env, cx, s, out);
-    else if (s.type === 'variable_declarator' || s.type === 'assignment' || s.type === 'short_var_declaration') {
+  for (const { type, node: s } of descTyped(body, [NODE[env.lang].ifStatement, 'assert_statement', 'variable_declarator', 'assignment', 'short_var_declaration'])) {
+    if (type === NODE[env.lang].ifStatement || type === 'assert_statement') {
+      // Neither its condition nor an assignment inside can matter without one of the words.
+      if (!mayClassify(s, cx) && !mayBindAssignment(s, cx, env)) continue;
+      scanStatement(env, cx, s, out);
+    } else {
+      if (!mentionsAuth(s, cx)) continue;
       const left = f(s, 'name') ?? f(s, 'left');
       const right = f(s, 'value') ?? f(s, 'right');
       if (left && right && namesIn(right).some((n) => STRONG_SOURCES.has(n) || cx.authLocals.has(n))) for (const n of namesIn(left)) cx.authLocals.add(n);
     }
   }
-  out.ops = sensitiveOps(env.lang, body, env.aliases);
-  for (const c of desc(body, CALL_TYPES[env.lang])) {
+  const calls = desc(body, CALL_TYPES[env.lang]);
+  out.ops = sensitiveOps(env.lang, body, env.aliases, calls);
+  for (const c of calls) {
     const callee = calleeOf(c);
     if (callee) {
       out.calls.push(callee.name);
-      out.guardCalls.push({ name: callee.name, range: rangeOf(c) });
+      out.guardCalls.push({ name: callee.name, range: callRange(c) });
     }
   }
   return out;
@@ -697,8 +798,21 @@ function shifted<T>(value: T, dLine: number, dOff: number): T {
   return walk(value, '') as T;
 }
 
-function reuse<T extends { cacheKey?: string }>(previous: readonly T[] | undefined, key: string, anchor: (t: T) => { line: number; column: number; offset: number }, node: SyntaxNode): T | undefined {
-  const old = previous?.find((t) => t.cacheKey === key);
+const KEYED = new WeakMap<readonly object[], ReadonlyMap<string | undefined, object>>();
+
+/** Cached facts by their cache key (the first of equal keys), built once per previous version. */
+function byCacheKey<T extends { cacheKey?: string }>(list: readonly T[]): ReadonlyMap<string | undefined, T> {
+  let map = KEYED.get(list) as Map<string | undefined, T> | undefined;
+  if (!map) {
+    map = new Map();
+    for (const x of list) if (!map.has(x.cacheKey)) map.set(x.cacheKey, x);
+    KEYED.set(list, map);
+  }
+  return map;
+}
+
+function reuse<T extends { cacheKey?: string }>(previous: ReadonlyMap<string | undefined, T> | undefined, key: string, anchor: (t: T) => { line: number; column: number; offset: number }, node: SyntaxNode): T | undefined {
+  const old = previous?.get(key);
   if (!old) return undefined;
   const at = anchor(old);
   if (at.column !== node.startPosition.column + 1) return undefined;
@@ -707,12 +821,18 @@ function reuse<T extends { cacheKey?: string }>(previous: readonly T[] | undefin
 
 /** Extracts everything from one live tree. */
 export function extractFileFacts(input: FileInput, facts: SourceFactsNodes, root: SyntaxNode): FileFacts {
-  INDEX = buildIndex(root);
+  INDEX = facts.index && facts.index.root.tree === root.tree ? facts.index : new NodeIndex(root, input.text);
   try {
     return extractWithIndex(input, facts, root);
   } finally {
     INDEX = undefined;
     FUNCTIONS_CACHE = undefined;
+    CALLEES = new Map();
+    CALL_OPS = new Map();
+    CALL_RANGES = new Map();
+    WORD_KINDS = new Map();
+    NODE_WORDS = new Map();
+    SQL_OFFSETS = undefined;
   }
 }
 
@@ -732,19 +852,23 @@ function extractWithIndex(input: FileInput, facts: SourceFactsNodes, root: Synta
   const defs = namedFunctions(lang, root);
   const aliasKey = [...aliases.keys()].sort().join(',');
   const helperKey = [...input.helpers].sort().join(',');
+  const previousFunctions = input.previous ? byCacheKey(input.previous.functions) : undefined;
   for (const { name, fn } of defs) {
-    const key = `${name}\u0000${aliasKey}\u0000${helperKey}\u0000${fn.text}`;
-    const cached = reuse(input.previous?.functions, key, (x) => x.range.start, fn);
+    const key = `${name}\u0000${aliasKey}\u0000${helperKey}\u0000${textOf(fn)}`;
+    const cached = previousFunctions ? reuse(previousFunctions, key, (x) => x.range.start, fn) : undefined;
     if (cached) { out.functions.push({ ...cached, file }); out.visibleNames.push(name); continue; }
     const body = helperFacts({ ...env, argNames: new Set() }, fn);
-    const bodyText = bodyOf(fn)?.text ?? '';
+    const anyCheck = body.checks.some((c) => c.kind === 'check');
+    const bodyNode = anyCheck ? bodyOf(fn) : undefined;
+    const bodyText = bodyNode ? textOf(bodyNode) : '';
     out.functions.push({
       name, file, range: rangeOf(fn), body,
-      anyCheck: body.checks.some((c) => c.kind === 'check'),
+      anyCheck,
       anyFailOpen: body.checks.some((c) => c.kind === 'fail-open'),
       anyClientIdentity: body.checks.some((c) => c.kind === 'client-identity'),
-      toolScopeMiddleware: body.checks.some((c) => c.kind === 'check') && /params\??\.name|['"]mcp-name['"]/i.test(bodyText) && /scope/i.test(bodyText),
-      params: paramNames(lang, fn).map((p) => simpleParamName(p) ?? p.text),
+      toolScopeMiddleware: anyCheck && /params\??\.name|['"]mcp-name['"]/i.test(bodyText) && /scope/i.test(bodyText),
+      // Only helpers (functions that check) are offered by fixes, with their parameters.
+      params: anyCheck ? paramNames(lang, fn).map((p) => simpleParamName(p) ?? p.text) : [],
       cacheKey: key,
     });
     out.visibleNames.push(name);
@@ -764,10 +888,14 @@ function extractWithIndex(input: FileInput, facts: SourceFactsNodes, root: Synta
   return out;
 }
 
+/** `const run = promisify(exec)`: only declarators whose text names an exec call can alias one. */
+const EXEC_NAMES = new RegExp(`(?<![\\p{L}\\p{N}_$])(${SENSITIVE_CALLS.ts.filter((s) => s.kind === 'exec').map((s) => s.name).join('|')})(?![\\p{L}\\p{N}_$])`, 'u');
+
 function fileAliases(lang: Lang, root: SyntaxNode): Map<string, { kind: SensitiveKind; label: string }> {
   const m = new Map<string, { kind: SensitiveKind; label: string }>();
-  if (lang !== 'ts') return m;
+  if (lang !== 'ts' || !EXEC_NAMES.test(INDEX?.text ?? root.text)) return m;
   for (const d of desc(root, 'variable_declarator')) {
+    if (!EXEC_NAMES.test(textOf(d))) continue;
     const name = f(d, 'name');
     const value = f(d, 'value');
     if (!name || name.type !== 'identifier' || !value || value.type !== 'call_expression') continue;
@@ -789,6 +917,9 @@ function namedFunctions(lang: Lang, root: SyntaxNode): Array<{ name: string; fn:
       if (n) out.push({ name: n.text, fn: d });
     }
     for (const d of desc(root, ['variable_declarator', 'pair', 'public_field_definition'])) {
+      // A function value's text contains `=>` or `function`: skip the others without asking the tree.
+      const t = textOf(d);
+      if (!t.includes('=>') && !t.includes('function')) continue;
       const n = f(d, 'name') ?? f(d, 'key') ?? f(d, 'property');
       const v = f(d, 'value');
       if (n && v && ['arrow_function', 'function_expression', 'function'].includes(v.type)) out.push({ name: n.text.replace(/^["']|["']$/g, ''), fn: v });
@@ -850,7 +981,7 @@ function toolFacts(env0: BodyEnv, input: FileInput, r: ToolRegistrationNodes, ar
   const conds: string[] = [];
   for (let p = r.registrationNode.parent; p; p = p.parent) if (p.type === NODE[env0.lang].ifStatement) conds.push(f(p, 'condition')?.text ?? '');
   const key = `${r.name}\u0000${[...env0.aliases.keys()].sort().join(',')}\u0000${[...input.helpers].sort().join(',')}\u0000${conds.join('\u0001')}\u0000${r.registrationNode.text}`;
-  const cached = reuse(input.previous.tools, key, (t) => t.registrationRange.start, r.registrationNode);
+  const cached = reuse(byCacheKey(input.previous.tools), key, (t) => t.registrationRange.start, r.registrationNode);
   if (cached) return cached;
   const fresh = computeToolFacts(env0, input, r, arm);
   if (!fresh.handlerRef && !LOCAL_RESOLVED.has(fresh)) fresh.cacheKey = key;
@@ -1084,8 +1215,31 @@ function audienceSite(lang: Lang, call: SyntaxNode, name: string, full: string, 
 
 const INBOUND_GO = /\.Header\.Get\(\s*"Authorization"\s*\)/;
 
+/**
+ * Pairs, keyword arguments, keyed elements or header-setting calls whose text contains
+ * "authorization": found from the word's occurrences (its key holds it), nearest first.
+ */
+function authorizationKeyed(root: SyntaxNode, text: string, types: ReadonlySet<string>): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  const seen = new Set<number>();
+  const re = /authorization/gi;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    let n: SyntaxNode | null = root.descendantForIndex(m.index, m.index + m[0].length);
+    for (let hops = 0; n && hops < 6; hops++, n = n.parent) {
+      if (!types.has(n.type)) continue;
+      if (!seen.has(n.id)) { seen.add(n.id); out.push(n); }
+      break;
+    }
+  }
+  return out.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+}
+
+const KEYED_TYPES: Readonly<Record<Lang, ReadonlySet<string>>> = {
+  ts: new Set(['pair']), py: new Set(['pair', 'keyword_argument']), go: new Set(['keyed_element', 'call_expression']),
+};
+
 function passthroughSites(lang: Lang, root: SyntaxNode, out: FileFacts): void {
-  const nodes = lang === 'py' ? desc(root, ['pair', 'keyword_argument']) : lang === 'ts' ? desc(root, 'pair') : desc(root, ['keyed_element', 'call_expression']);
+  const nodes = authorizationKeyed(root, INDEX?.text ?? root.text, KEYED_TYPES[lang]);
   for (const p of nodes) {
     let key: string | undefined;
     let value: SyntaxNode | undefined;

@@ -5,7 +5,7 @@
  */
 import type { Finding, ServerProject } from '../model';
 import type { FixAnchor, ToolFacts } from './facts';
-import { FIX_STATE, hashText } from './lint';
+import { FIX_STATE } from './lint';
 
 export interface TextEdit { offset: number; length: number; newText: string }
 export interface AuthzFix { title: string; edits: TextEdit[]; isPreferred?: boolean }
@@ -64,7 +64,7 @@ export function authzFixes(finding: Finding, text: string, project: ServerProjec
   const comment: '#' | '//' = finding.file.endsWith('.py') ? '#' : '//';
   const fixes: AuthzFix[] = [];
   const state = FIX_STATE.get(finding.file);
-  const fresh = state !== undefined && state.textHash === hashText(text);
+  const fresh = state !== undefined && state.text === text;
   const found = fresh ? findTool(finding) : undefined;
   if (found && finding.ruleId === 'MCPS201' && found.tool.fix) {
     const anchor = found.tool.fix;

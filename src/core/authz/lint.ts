@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { Finding, FindingSeverity, ServerProject, SourceRange } from '../model';
 import { languageForFile } from '../parse/treeSitter';
-import { withSourceFacts } from '../projects/source';
+import { releaseDocumentTree, withSourceFacts } from '../projects/source';
 import { extractFileFacts, type FileFacts, type FnSummary, type Op, type ToolFacts } from './facts';
 import { AUTH_HELPER_NAMES, looksLikeAuthPredicate, normalizeName } from './tables';
 
@@ -41,27 +41,50 @@ export interface LintAuthorizationResult { findings: Finding[]; verdicts: ToolVe
 interface ProjectCache { root: string; files: Map<string, FileFacts> }
 const CACHE = new Map<string, ProjectCache>();
 
-/** Forget cached project facts (tests, workspace changes). */
+/**
+ * Plain facts per file for the exact text, framework and helper settings they came
+ * from: a full run re-extracts only files that changed since the last one. Bounded: cleared
+ * when it grows past the limit.
+ */
+const FILE_FACTS = new Map<string, { text: string; key: string; facts: FileFacts }>();
+const FILE_FACTS_LIMIT = 20_000;
+
+/** Forget cached project facts and kept document trees (tests, workspace changes). */
 export function clearAuthorizationCache(): void {
   CACHE.clear();
   FIX_STATE.clear();
+  FILE_FACTS.clear();
+  releaseDocumentTree();
 }
 
 /** Fix anchors for the findings of the last lint of each file: used by `authzFixes`. */
-export const FIX_STATE = new Map<string, { textHash: string; facts: FileFacts; project: ServerProject }>();
+export const FIX_STATE = new Map<string, { text: string; facts: FileFacts; project: ServerProject }>();
 
 export function hashText(text: string): string {
   return createHash('sha1').update(text).digest('hex');
 }
 
-async function fileFacts(file: string, text: string, project: ServerProject, helpers: ReadonlySet<string>, previous?: FileFacts): Promise<FileFacts | undefined> {
+/**
+ * One file's facts. `document`: an open document being edited — its tree is kept so the next
+ * version parses incrementally, and `previous` facts let unchanged tools be reused.
+ */
+async function fileFacts(file: string, text: string, project: ServerProject, helpers: ReadonlySet<string>, document: { previous?: FileFacts } | undefined): Promise<FileFacts | undefined> {
   const language = languageForFile(file);
   if (!language) return undefined;
+  const key = `${project.framework}\u0000${[...helpers].sort().join(',')}`;
+  const known = FILE_FACTS.get(file);
+  if (known && known.key === key && known.text === text) return known.facts;
+  let facts: FileFacts | undefined;
   try {
-    return await withSourceFacts(file, text, (facts, tree) => extractFileFacts({ file, text, language, framework: project.framework, helpers, previous }, facts, tree.rootNode), { framework: project.framework });
+    facts = await withSourceFacts(file, text, (nodes, tree) => extractFileFacts({ file, text, language, framework: project.framework, helpers, previous: document?.previous }, nodes, tree.rootNode), { framework: project.framework, keepTree: document !== undefined });
   } catch {
-    return undefined;
+    facts = undefined;
   }
+  if (facts) {
+    if (FILE_FACTS.size >= FILE_FACTS_LIMIT) FILE_FACTS.clear();
+    FILE_FACTS.set(file, { text, key, facts });
+  }
+  return facts;
 }
 
 export async function lintAuthorization(input: LintAuthorizationInput): Promise<LintAuthorizationResult> {
@@ -75,14 +98,14 @@ export async function lintAuthorization(input: LintAuthorizationInput): Promise<
       let text: string | undefined;
       try { text = await input.readFile(file); } catch { text = undefined; }
       if (text === undefined) continue;
-      const facts = await fileFacts(file, text, project, helpers);
+      const facts = await fileFacts(file, text, project, helpers, undefined);
       if (facts) { files.set(file, facts); texts.set(file, text); }
     }
     CACHE.set(project.root, { root: input.root, files });
     const result = lintProject(input.root, project, files, helpers, undefined);
     findings.push(...result.findings);
     verdicts.push(...result.verdicts);
-    for (const [file, facts] of files) FIX_STATE.set(file, { textHash: hashText(texts.get(file)!), facts, project });
+    for (const [file, facts] of files) FIX_STATE.set(file, { text: texts.get(file)!, facts, project });
   }
   return { findings, verdicts };
 }
@@ -98,10 +121,10 @@ export async function lintAuthorizationDocumentDetailed(file: string, text: stri
   const cached = CACHE.get(project.root);
   const files = new Map(cached?.files ?? []);
   const previous = FIX_STATE.get(file);
-  const facts = await fileFacts(file, text, project, helpers, previous?.project.root === project.root ? previous.facts : cached?.files.get(file));
+  const facts = await fileFacts(file, text, project, helpers, { previous: previous?.project.root === project.root ? previous.facts : cached?.files.get(file) });
   if (facts) files.set(file, facts); else files.delete(file);
   if (cached && facts) cached.files.set(file, facts);
-  if (facts) FIX_STATE.set(file, { textHash: hashText(text), facts, project });
+  if (facts) FIX_STATE.set(file, { text, facts, project });
   return lintProject(cached?.root ?? project.root, project, files, helpers, file);
 }
 
@@ -264,9 +287,19 @@ function shorten(text: string): string {
   return one.length > 80 ? `${one.slice(0, 77)}...` : one;
 }
 
+/** Fingerprints already computed (the keystroke path asks for the same ones on every re-lint). */
+const FINGERPRINTS = new Map<string, string>();
+
 export function authzFingerprint(rule: string, root: string, file: string, tool: string): string {
-  const rel = path.relative(root, file).split(path.sep).join('/');
-  return createHash('sha256').update(`${rule}\0${rel}\0${tool}`).digest('hex').slice(0, 32);
+  const key = `${rule}\0${root}\0${file}\0${tool}`;
+  let fingerprint = FINGERPRINTS.get(key);
+  if (fingerprint === undefined) {
+    const rel = path.relative(root, file).split(path.sep).join('/');
+    fingerprint = createHash('sha256').update(`${rule}\0${rel}\0${tool}`).digest('hex').slice(0, 32);
+    if (FINGERPRINTS.size >= 50_000) FINGERPRINTS.clear();
+    FINGERPRINTS.set(key, fingerprint);
+  }
+  return fingerprint;
 }
 
 const RULE_TEXT: Record<string, (tool: string) => string> = {

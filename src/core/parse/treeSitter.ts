@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { Language, Parser } from '@vscode/tree-sitter-wasm';
 import type { Tree } from '@vscode/tree-sitter-wasm';
 
-export type { Node as SyntaxNode, Tree as SyntaxTree } from '@vscode/tree-sitter-wasm';
+export type { Node as SyntaxNode, Tree as SyntaxTree, Parser as SourceParser } from '@vscode/tree-sitter-wasm';
 
 export type SourceLanguage = 'typescript' | 'tsx' | 'javascript' | 'python' | 'go';
 
@@ -108,6 +108,11 @@ export async function getParser(lang: SourceLanguage): Promise<Parser> {
 export interface ParseOptions {
   /** Give up after this many milliseconds (default 2000). */
   timeoutMs?: number;
+  /**
+   * The tree of the previous version of this text, already `edit()`ed to match it: unchanged
+   * subtrees are reused (incremental parsing). The caller still owns and frees it.
+   */
+  oldTree?: Tree;
 }
 
 /**
@@ -115,12 +120,19 @@ export interface ParseOptions {
  * and must `delete()` it; prefer {@link withTree}.
  */
 export async function parseSource(lang: SourceLanguage, text: string, options: ParseOptions = {}): Promise<Tree | undefined> {
-  const parser = await getParser(lang);
+  return parseWith(await getParser(lang), text, options);
+}
+
+/**
+ * {@link parseSource} with a parser already at hand: synchronous, so a caller can edit a kept
+ * tree, reparse and read the result without another task running in between.
+ */
+export function parseWith(parser: Parser, text: string, options: ParseOptions = {}): Tree | undefined {
   const deadline = Date.now() + (options.timeoutMs ?? 2000);
   parser.reset();
   // The typings say the callback returns void; the runtime cancels when it returns true.
   const progressCallback = (() => Date.now() > deadline) as unknown as () => void;
-  const tree = parser.parse(text, null, { progressCallback });
+  const tree = parser.parse(text, options.oldTree ?? null, { progressCallback });
   if (!tree) {
     parser.reset();
     return undefined;

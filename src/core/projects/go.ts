@@ -6,6 +6,7 @@
 import type { Transport } from '../model';
 import type { SyntaxNode } from '../parse/treeSitter';
 import { descendants, field, joinLiteral, namedChildren } from './syntax';
+import type { NodeIndex } from './nodeIndex';
 import type { RegistrationKind, SourceAnalyzer, SourceFactsNodes, ToolRegistrationNodes } from './types';
 
 type GoPackage = 'mcp-go/mcp' | 'mcp-go/server' | 'go-sdk/mcp';
@@ -65,8 +66,9 @@ class FileIndex {
   /** identifier -> values it is declared or assigned with */
   readonly decls = new Map<string, SyntaxNode[]>();
 
-  constructor(readonly root: SyntaxNode) {
-    for (const spec of descendants(root, 'import_spec')) {
+  constructor(readonly nodes: NodeIndex) {
+    const root = nodes.root;
+    for (const spec of nodes.of('import_spec')) {
       const pathNode = field(spec, 'path');
       const importPath = pathNode ? goString(pathNode) : undefined;
       const pkg = importPath !== undefined ? PACKAGES[importPath] : undefined;
@@ -74,8 +76,8 @@ class FileIndex {
       const alias = field(spec, 'name')?.text ?? defaultPackageName(importPath);
       this.packages.set(alias, pkg);
     }
-    for (const node of descendants(root, ['const_spec', 'var_spec', 'short_var_declaration', 'assignment_statement'])) {
-      const isSpec = node.type === 'const_spec' || node.type === 'var_spec';
+    for (const { type, node } of nodes.withinTyped(root, ['const_spec', 'var_spec', 'short_var_declaration', 'assignment_statement'])) {
+      const isSpec = type === 'const_spec' || type === 'var_spec';
       const names = isSpec ? node.childrenForFieldName('name').filter((n): n is SyntaxNode => n !== null) : namedChildren(field(node, 'left') ?? node);
       const valueList = field(node, isSpec ? 'value' : 'right');
       const values = valueList ? namedChildren(valueList) : [];
@@ -173,14 +175,14 @@ function addTool(index: FileIndex, out: ToolRegistrationNodes[], call: SyntaxNod
   out.push({ name, kind: KIND_OF[tool.pkg], nameNode: tool.nameNode, registrationNode: call, handlerNode: handler, receiver });
 }
 
-export const analyzeGo: SourceAnalyzer = (root): SourceFactsNodes => {
-  const index = new FileIndex(root);
+export const analyzeGo: SourceAnalyzer = (root, _context, nodes): SourceFactsNodes => {
+  const index = new FileIndex(nodes);
   const registrations: ToolRegistrationNodes[] = [];
   const transports = new Set<Transport>();
   if (index.packages.size === 0) return { registrations, transports: [], serverEvidence: false };
   let constructs = false;
 
-  for (const call of descendants(root, 'call_expression')) {
+  for (const call of nodes.of('call_expression')) {
     const fn = field(call, 'function');
     if (fn?.type !== 'selector_expression') continue;
     const method = field(fn, 'field')?.text;

@@ -9,7 +9,7 @@ export {
   frameworkFor,
   type Ecosystem,
 } from './manifests';
-export { analyzeSourceText, withSourceFacts, extractSourceFacts, toRegistration, budgetProblem, SOURCE_LIMITS } from './source';
+export { analyzeSourceText, withSourceFacts, extractSourceFacts, toRegistration, budgetProblem, SOURCE_LIMITS, releaseDocumentTree, editBetween } from './source';
 export type { SourceFileOptions } from './source';
 export { CASE_KINDS, LIST_KINDS } from './types';
 export type {

@@ -14,6 +14,7 @@
 import type { Transport } from '../model';
 import type { SyntaxNode } from '../parse/treeSitter';
 import { ancestor, decodeEscape, descendants, field, namedChildren } from './syntax';
+import type { NodeIndex } from './nodeIndex';
 import type { SourceAnalyzer, SourceContext, SourceFactsNodes, ToolRegistrationNodes } from './types';
 
 const MCP_PACKAGES: ReadonlySet<string> = new Set(['mcp', 'fastmcp']);
@@ -61,9 +62,12 @@ class FileIndex {
   readonly functions = new Map<string, SyntaxNode>();
   readonly bindings = new Map<string, 'mcp' | 'other'>();
 
-  constructor(readonly root: SyntaxNode) {
-    for (const node of descendants(root, ['import_statement', 'import_from_statement', 'assignment', 'function_definition'])) {
-      if (node.type === 'import_statement') {
+  readonly root: SyntaxNode;
+
+  constructor(readonly nodes: NodeIndex) {
+    const root = (this.root = nodes.root);
+    for (const { type, node } of nodes.withinTyped(root, ['import_statement', 'import_from_statement', 'assignment', 'function_definition'])) {
+      if (type === 'import_statement') {
         for (const item of namedChildren(node)) {
           const dotted = item.type === 'aliased_import' ? field(item, 'name') : item;
           const alias = item.type === 'aliased_import' ? field(item, 'alias') : undefined;
@@ -71,7 +75,7 @@ class FileIndex {
           this.modules.push(dotted.text);
           this.imports.set(alias?.text ?? dotted.text.split('.')[0] ?? dotted.text, dotted.text);
         }
-      } else if (node.type === 'import_from_statement') {
+      } else if (type === 'import_from_statement') {
         const mod = field(node, 'module_name');
         if (!mod) continue;
         this.modules.push(mod.text);
@@ -80,7 +84,7 @@ class FileIndex {
           const local = item.type === 'aliased_import' ? field(item, 'alias') : item;
           if (local) this.imports.set(local.text, mod.text);
         }
-      } else if (node.type === 'assignment') {
+      } else if (type === 'assignment') {
         const left = field(node, 'left');
         const right = field(node, 'right');
         if (!left || !right) continue;
@@ -229,7 +233,7 @@ function addVerbatim(a: Analysis, name: string, reg: Omit<ToolRegistrationNodes,
 
 /** `@x.tool`, `@x.tool()`, `@x.tool("name")`, `@x.tool(name="name")`, and the low-level decorators. */
 function decorators(a: Analysis): void {
-  for (const decorated of descendants(a.index.root, 'decorated_definition')) {
+  for (const decorated of a.index.nodes.of('decorated_definition')) {
     const definition = field(decorated, 'definition');
     if (definition?.type !== 'function_definition') continue;
     for (const decorator of namedChildren(decorated).filter((d) => d.type === 'decorator')) {
@@ -305,6 +309,18 @@ function isNameLike(node: SyntaxNode): boolean {
   return !!n && n.type === 'identifier' && n.text.toLowerCase().endsWith('name');
 }
 
+/**
+ * A tool registered without `name=` is named after its function: `fn` → `fn`, and
+ * `module.fn` / `obj.fn` → `fn` (the attribute, which is also the reported name range).
+ */
+function addNamedAfterFunction(a: Analysis, fnExpr: SyntaxNode | undefined, reg: Omit<ToolRegistrationNodes, 'name' | 'nameNode'>): void {
+  if (fnExpr?.type === 'identifier') addVerbatim(a, fnExpr.text, { ...reg, nameNode: fnExpr });
+  else if (fnExpr?.type === 'attribute') {
+    const attribute = field(fnExpr, 'attribute');
+    if (attribute?.type === 'identifier') addVerbatim(a, attribute.text, { ...reg, nameNode: attribute });
+  }
+}
+
 /** `x.tool(name=...)(fn)`: the decorator applied by hand. */
 function decoratorCall(a: Analysis, call: SyntaxNode, inner: SyntaxNode): void {
   const target = field(inner, 'function');
@@ -316,12 +332,12 @@ function decoratorCall(a: Analysis, call: SyntaxNode, inner: SyntaxNode): void {
   const handler = fnExpr?.type === 'identifier' ? (a.index.functions.get(fnExpr.text) ?? fnExpr) : fnExpr;
   const reg = { kind: 'py-tool-decorator' as const, registrationNode: call, handlerNode: handler, receiver: receiver.text };
   if (explicit) add(a, { ...reg, nameNode: explicit }, explicit);
-  else if (fnExpr?.type === 'identifier') addVerbatim(a, fnExpr.text, { ...reg, nameNode: fnExpr });
+  else addNamedAfterFunction(a, fnExpr, reg);
 }
 
 /** `x.add_tool(fn, name=...)`, `x.add_tool(Tool.from_function(fn, name=...))` and `x.tool()(fn)`. */
 function addToolCalls(a: Analysis): void {
-  for (const call of descendants(a.index.root, 'call')) {
+  for (const call of a.index.nodes.of('call')) {
     const callee = field(call, 'function');
     // A decorator's own call has a decorator node as parent; only calls of its result count here.
     if (callee?.type === 'call' && call.parent?.type !== 'decorator') {
@@ -339,13 +355,13 @@ function addToolCalls(a: Analysis): void {
     const handler = fnExpr?.type === 'identifier' ? (a.index.functions.get(fnExpr.text) ?? fnExpr) : fnExpr;
     const reg = { kind: 'py-add-tool' as const, registrationNode: call, handlerNode: handler, receiver: receiver.text };
     if (explicit) add(a, { ...reg, nameNode: explicit }, explicit);
-    else if (fnExpr?.type === 'identifier') addVerbatim(a, fnExpr.text, { ...reg, nameNode: fnExpr });
+    else addNamedAfterFunction(a, fnExpr, reg);
   }
 }
 
 function transportsOf(a: Analysis): void {
   for (const [name, verdict] of a.index.bindings) if (verdict === 'mcp') a.servers.add(name);
-  for (const call of descendants(a.index.root, 'call')) {
+  for (const call of a.index.nodes.of('call')) {
     const callee = field(call, 'function');
     if (!callee) continue;
     const name = lastName(callee);
@@ -375,8 +391,8 @@ function transportsOf(a: Analysis): void {
   }
 }
 
-export const analyzePython: SourceAnalyzer = (root, context): SourceFactsNodes => {
-  const index = new FileIndex(root);
+export const analyzePython: SourceAnalyzer = (_root, context, nodes): SourceFactsNodes => {
+  const index = new FileIndex(nodes);
   const a: Analysis = { index, context, registrations: [], transports: new Set(), servers: new Set() };
   decorators(a);
   addToolCalls(a);

@@ -1,10 +1,13 @@
 /**
  * One source file: budget checks, a cheap text prefilter, one parse, the language's
- * extractor, and conversion of node-bearing results to plain data. The tree is always freed.
+ * extractor, and conversion of node-bearing results to plain data. The tree is freed after
+ * use, except for open documents (`keepTree`), whose last tree is kept so the next version
+ * is parsed incrementally.
  */
 import type { FileProblem, ServerFramework } from '../model';
-import { languageForFile, parseSource, type SourceLanguage, type SyntaxTree } from '../parse/treeSitter';
+import { getParser, languageForFile, parseSource, parseWith, type SourceLanguage, type SourceParser, type SyntaxTree } from '../parse/treeSitter';
 import { analyzeGo } from './go';
+import { NodeIndex } from './nodeIndex';
 import { analyzePython } from './python';
 import { rangeOf } from './syntax';
 import { analyzeTypeScript } from './typescript';
@@ -38,10 +41,15 @@ const PREFILTER: Readonly<Record<SourceLanguage, readonly string[]>> = {
   go: ['mark3labs/mcp-go', 'modelcontextprotocol/go-sdk'],
 };
 
-/** Runs the language's extractor on a live tree; registrations come sorted by position. */
-export function extractSourceFacts(tree: SyntaxTree, context: SourceContext): SourceFactsNodes {
-  const facts = ANALYZERS[context.language](tree.rootNode, context);
+/**
+ * Runs the language's extractor on a live tree (parsed from exactly `text`); registrations
+ * come sorted by position. The facts carry the tree's node index for later consumers.
+ */
+export function extractSourceFacts(tree: SyntaxTree, context: SourceContext, text: string): SourceFactsNodes {
+  const index = new NodeIndex(tree.rootNode, text);
+  const facts = ANALYZERS[context.language](index.root, context, index);
   facts.registrations.sort((x, y) => x.nameNode.startIndex - y.nameNode.startIndex);
+  facts.index = index;
   return facts;
 }
 
@@ -86,12 +94,115 @@ export interface SourceFileOptions {
   framework?: ServerFramework;
   /** Override the grammar chosen from the file extension. */
   language?: SourceLanguage;
+  /**
+   * An open document that will be analysed again after edits: keep its tree, and parse the
+   * next version incrementally from it (see {@link releaseDocumentTree}).
+   */
+  keepTree?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------
+// Open documents: the last tree per file, for incremental parsing after an edit.
+
+interface DocumentTree { language: SourceLanguage; text: string; tree: SyntaxTree }
+
+/** Most recently used last; the wasm memory of trees dropped from here is freed. */
+const DOCUMENT_TREES = new Map<string, DocumentTree>();
+const DOCUMENT_TREE_LIMIT = 16;
+
+/** Frees the kept tree of one file (document closed), or of every file. */
+export function releaseDocumentTree(file?: string): void {
+  for (const [key, entry] of DOCUMENT_TREES) {
+    if (file !== undefined && key !== file) continue;
+    entry.tree.delete();
+    DOCUMENT_TREES.delete(key);
+  }
+}
+
+export interface TextEdit {
+  startIndex: number;
+  oldEndIndex: number;
+  newEndIndex: number;
+  startPosition: { row: number; column: number };
+  oldEndPosition: { row: number; column: number };
+  newEndPosition: { row: number; column: number };
+}
+
+/** Row and column (UTF-16 code units, as the wasm binding counts them) of an offset. */
+function pointAt(text: string, offset: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let nl = text.indexOf('\n'); nl >= 0 && nl < offset; nl = text.indexOf('\n', nl + 1)) {
+    row++;
+    lineStart = nl + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdfff;
+
+/**
+ * The single edit that turns `before` into `after`: the span between their common prefix and
+ * common suffix (never splitting a surrogate pair), in the shape `Tree.edit()` takes.
+ */
+export function editBetween(before: string, after: string): TextEdit {
+  const max = Math.min(before.length, after.length);
+  let prefix = 0;
+  // Whole blocks first (string comparison is native), then character by character.
+  for (const block of [4096, 256]) {
+    while (prefix + block <= max && before.slice(prefix, prefix + block) === after.slice(prefix, prefix + block)) prefix += block;
+  }
+  while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+  if (prefix > 0 && prefix < max && isHighSurrogate(before.charCodeAt(prefix - 1))) prefix--;
+  let suffix = 0;
+  for (const block of [4096, 256]) {
+    while (suffix + block <= max - prefix && before.slice(before.length - suffix - block, before.length - suffix) === after.slice(after.length - suffix - block, after.length - suffix)) suffix += block;
+  }
+  while (suffix < max - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  if (suffix > 0 && suffix < max - prefix && isLowSurrogate(before.charCodeAt(before.length - suffix))) suffix--;
+  const startPosition = pointAt(before, prefix);
+  return {
+    startIndex: prefix,
+    oldEndIndex: before.length - suffix,
+    newEndIndex: after.length - suffix,
+    startPosition,
+    oldEndPosition: pointAt(before, before.length - suffix),
+    newEndPosition: pointAt(after, after.length - suffix),
+  };
+}
+
+/**
+ * The kept tree of an open document, brought up to `text`: as is when the text is unchanged,
+ * else `edit()`ed and reparsed incrementally (a fresh parse the first time). Synchronous, so
+ * no other call can take, free or replace the kept tree while this one uses it.
+ */
+function documentTree(parser: SourceParser, file: string, language: SourceLanguage, text: string): SyntaxTree | undefined {
+  const kept = DOCUMENT_TREES.get(file);
+  DOCUMENT_TREES.delete(file);
+  let tree: SyntaxTree | undefined;
+  if (kept && kept.language === language && kept.text === text) {
+    tree = kept.tree;
+  } else {
+    const old = kept && kept.language === language ? kept.tree : undefined;
+    try {
+      if (old) old.edit(editBetween(kept!.text, text));
+      tree = parseWith(parser, text, { timeoutMs: SOURCE_LIMITS.parseTimeoutMs, oldTree: old });
+    } finally {
+      kept?.tree.delete();
+    }
+  }
+  if (!tree) return undefined;
+  DOCUMENT_TREES.set(file, { language, text, tree });
+  while (DOCUMENT_TREES.size > DOCUMENT_TREE_LIMIT) releaseDocumentTree(DOCUMENT_TREES.keys().next().value!);
+  return tree;
 }
 
 /**
  * Parses `text` once and hands the live tree and facts to `fn` (for consumers such as the
- * authorization linter that need nodes). Returns undefined when the file is out of budget,
- * has no grammar or parsing timed out; never throws for those.
+ * authorization linter that need nodes; neither may be kept after `fn` returns). Returns
+ * undefined when the file is out of budget, has no grammar or parsing timed out; never
+ * throws for those.
  */
 export async function withSourceFacts<T>(
   file: string,
@@ -101,12 +212,18 @@ export async function withSourceFacts<T>(
 ): Promise<T | undefined> {
   const language = options.language ?? languageForFile(file);
   if (!language || budgetProblem(file, text)) return undefined;
+  const context: SourceContext = { file, language };
+  if (options.framework) context.framework = options.framework;
+  if (options.keepTree) {
+    const parser = await getParser(language);
+    // From here to the end no await: the kept tree cannot change under `fn`.
+    const tree = documentTree(parser, file, language, text);
+    return tree ? fn(extractSourceFacts(tree, context, text), tree) : undefined;
+  }
   const tree = await parseSource(language, text, { timeoutMs: SOURCE_LIMITS.parseTimeoutMs });
   if (!tree) return undefined;
   try {
-    const context: SourceContext = { file, language };
-    if (options.framework) context.framework = options.framework;
-    return fn(extractSourceFacts(tree, context), tree);
+    return fn(extractSourceFacts(tree, context, text), tree);
   } finally {
     tree.delete();
   }

@@ -6,6 +6,7 @@
  */
 import type { ServerFramework, SourceRange, Transport } from '../model';
 import type { SourceLanguage, SyntaxNode } from '../parse/treeSitter';
+import type { NodeIndex } from './nodeIndex';
 
 export type RegistrationKind =
   /** TS SDK v1 `server.tool(name, ...)`, every overload. */
@@ -72,6 +73,8 @@ export interface SourceFactsNodes {
   transports: Transport[];
   /** The file imports a server-side MCP module, constructs a server, registers tools or serves a transport. */
   serverEvidence: boolean;
+  /** The tree's node index (one walk, shared with later consumers of the same tree). */
+  index?: NodeIndex;
 }
 
 export interface SourceFacts {
@@ -89,4 +92,4 @@ export interface SourceContext {
 }
 
 /** One language's extractor. */
-export type SourceAnalyzer = (root: SyntaxNode, context: SourceContext) => SourceFactsNodes;
+export type SourceAnalyzer = (root: SyntaxNode, context: SourceContext, index: NodeIndex) => SourceFactsNodes;

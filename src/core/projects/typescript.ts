@@ -13,6 +13,7 @@
 import * as path from 'node:path';
 import type { Transport } from '../model';
 import type { SyntaxNode } from '../parse/treeSitter';
+import type { NodeIndex } from './nodeIndex';
 import { descendants, field, joinLiteral, namedChildren } from './syntax';
 import type { SourceAnalyzer, SourceContext, SourceFactsNodes, ToolRegistrationNodes } from './types';
 
@@ -33,8 +34,16 @@ const MCP_MODULES: ReadonlyArray<{ prefix: string; server: boolean }> = [
   { prefix: 'xmcp', server: true },
 ];
 
+const MODULE_KINDS = new Map<string, { server: boolean } | null>();
+
 function mcpModule(spec: string): { server: boolean } | undefined {
-  return MCP_MODULES.find((m) => spec === m.prefix || spec.startsWith(m.prefix + '/'));
+  let kind = MODULE_KINDS.get(spec);
+  if (kind === undefined) {
+    kind = MCP_MODULES.find((m) => spec === m.prefix || spec.startsWith(m.prefix + '/')) ?? null;
+    if (MODULE_KINDS.size > 10_000) MODULE_KINDS.clear();
+    MODULE_KINDS.set(spec, kind);
+  }
+  return kind ?? undefined;
 }
 
 function isPackageSpecifier(spec: string): boolean {
@@ -79,19 +88,63 @@ const MAX_DEPTH = 6;
 
 /** Per-file index: imports and top-level-or-nested declarations by name. */
 class FileIndex {
-  /** local name -> module specifier */
-  readonly imports = new Map<string, string>();
+  /** Module specifiers imported or required anywhere in the file. */
   readonly specifiers: string[] = [];
-  /** name -> declared values (initialisers, enum declarations, function declarations) */
-  readonly decls = new Map<string, SyntaxNode[]>();
-  /** receiver text -> what it was bound to in this file */
-  readonly bindings = new Map<string, 'mcp' | 'other'>();
+  /** The file imports an MCP module / a server-side MCP module. */
+  readonly importsMcp: boolean;
+  readonly importsServerModule: boolean;
+  readonly root: SyntaxNode;
+  private declarations: { imports: Map<string, string>; decls: Map<string, SyntaxNode[]>; bindings: Map<string, 'mcp' | 'other'> } | undefined;
 
-  constructor(readonly root: SyntaxNode) {
-    for (const node of descendants(root, ['import_statement', 'call_expression', 'variable_declarator', 'enum_declaration', 'function_declaration', 'assignment_expression'])) {
-      switch (node.type) {
+  constructor(readonly nodes: NodeIndex) {
+    this.root = nodes.root;
+    // Which modules, not where: the two kinds are read one after the other.
+    for (const node of nodes.of('import_statement')) {
+      const spec = importSource(node);
+      if (spec !== undefined) this.specifiers.push(spec);
+    }
+    for (const node of nodes.of('call_expression')) {
+      const spec = mayRequire(nodes.text, node) ? requireSource(node) : undefined;
+      if (spec !== undefined) this.specifiers.push(spec);
+    }
+    this.importsMcp = this.specifiers.some((s) => mcpModule(s) !== undefined);
+    this.importsServerModule = this.specifiers.some((s) => mcpModule(s)?.server === true);
+  }
+
+  /** local name -> module specifier */
+  get imports(): Map<string, string> {
+    return this.declared().imports;
+  }
+
+  /** name -> declared values (initialisers, enum declarations, function declarations) */
+  get decls(): Map<string, SyntaxNode[]> {
+    return this.declared().decls;
+  }
+
+  /** receiver text -> what it was bound to in this file */
+  get bindings(): Map<string, 'mcp' | 'other'> {
+    return this.declared().bindings;
+  }
+
+  importsPackage(pkg: string): boolean {
+    return this.specifiers.some((s) => s === pkg || s.startsWith(pkg + '/'));
+  }
+
+  /**
+   * Local names, declarations and receiver bindings: only files that register tools or import
+   * an MCP module ask, so the others never read their declarators. Built in document order, as
+   * `bind` sees only the imports above it.
+   */
+  private declared(): NonNullable<FileIndex['declarations']> {
+    if (this.declarations) return this.declarations;
+    const d = (this.declarations = { imports: new Map<string, string>(), decls: new Map<string, SyntaxNode[]>(), bindings: new Map<string, 'mcp' | 'other'>() });
+    const text = this.nodes.text;
+    for (const { type, node } of this.nodes.withinTyped(this.root, ['import_statement', 'call_expression', 'variable_declarator', 'enum_declaration', 'function_declaration', 'assignment_expression'])) {
+      switch (type) {
         case 'import_statement': this.addImport(node); break;
-        case 'call_expression': this.addRequire(node); break;
+        case 'call_expression':
+          if (mayRequire(text, node)) this.addRequire(node);
+          break;
         case 'variable_declarator': {
           const name = field(node, 'name');
           const value = field(node, 'value');
@@ -112,19 +165,8 @@ class FileIndex {
         }
       }
     }
-    for (const [name, values] of this.decls) for (const v of values) this.bind(name, v);
-  }
-
-  get importsMcp(): boolean {
-    return this.specifiers.some((s) => mcpModule(s) !== undefined);
-  }
-
-  get importsServerModule(): boolean {
-    return this.specifiers.some((s) => mcpModule(s)?.server === true);
-  }
-
-  importsPackage(pkg: string): boolean {
-    return this.specifiers.some((s) => s === pkg || s.startsWith(pkg + '/'));
+    for (const [name, values] of d.decls) for (const v of values) this.bind(name, v);
+    return d;
   }
 
   private addDecl(name: string, value: SyntaxNode): void {
@@ -134,10 +176,8 @@ class FileIndex {
   }
 
   private addImport(node: SyntaxNode): void {
-    const source = field(node, 'source');
-    const spec = source ? stringValue(source) : undefined;
+    const spec = importSource(node);
     if (spec === undefined) return;
-    this.specifiers.push(spec);
     for (const id of descendants(node, ['identifier'])) {
       // Named imports: `{ a as b }` binds b (the alias), `{ a }` binds a.
       const parent = id.parent;
@@ -147,12 +187,8 @@ class FileIndex {
   }
 
   private addRequire(call: SyntaxNode): void {
-    const fn = field(call, 'function');
-    if (!fn || !(fn.text === 'require' || fn.type === 'import')) return;
-    const arg = namedChildren(field(call, 'arguments') ?? call)[0];
-    const spec = arg ? stringValue(arg) : undefined;
+    const spec = requireSource(call);
     if (spec === undefined) return;
-    this.specifiers.push(spec);
     const declarator = call.parent?.type === 'variable_declarator' ? call.parent : undefined;
     const name = declarator ? field(declarator, 'name') : undefined;
     if (!name) return;
@@ -174,6 +210,30 @@ class FileIndex {
     else if (SERVER_CONSTRUCTORS.has(lastName(callee))) verdict = 'mcp';
     if (verdict && this.bindings.get(receiver) !== 'mcp') this.bindings.set(receiver, verdict);
   }
+}
+
+/** A call's text starts with its callee's: only `require` / `import` followed by a non-name character can be one. */
+function mayRequire(text: string, call: SyntaxNode): boolean {
+  const start = call.startIndex;
+  const word = text.startsWith('require', start) ? 7 : text.startsWith('import', start) ? 6 : 0;
+  if (word === 0) return false;
+  const next = text.charCodeAt(start + word);
+  const nameChar = (next >= 0x30 && next <= 0x39) || (next >= 0x41 && next <= 0x5a) || (next >= 0x61 && next <= 0x7a) || next === 0x5f || next === 0x24 || next > 0x7f;
+  return !nameChar;
+}
+
+/** The module an import statement names. */
+function importSource(node: SyntaxNode): string | undefined {
+  const source = field(node, 'source');
+  return source ? stringValue(source) : undefined;
+}
+
+/** The module of `require('x')` / `import('x')`; undefined for any other call. */
+function requireSource(call: SyntaxNode): string | undefined {
+  const fn = field(call, 'function');
+  if (!fn || !(fn.text === 'require' || fn.type === 'import')) return undefined;
+  const arg = namedChildren(field(call, 'arguments') ?? call)[0];
+  return arg ? stringValue(arg) : undefined;
 }
 
 function unwrap(node: SyntaxNode): SyntaxNode {
@@ -348,6 +408,24 @@ function addFastmcpTool(a: Analysis, call: SyntaxNode, receiver: SyntaxNode, too
   addNamed(a, { kind: 'fastmcp-add-tool', nameNode: name.value, registrationNode: call, handlerNode: execute.value, receiver: receiver.text }, name.value);
 }
 
+/**
+ * `wrapper(handler)`, `requireScopes([...], async () => ...)`, `scoped('x')(handler)`,
+ * `this.handle.bind(this)`: a call with a function, a name or another such call among its
+ * arguments (the tool's callback passed through a wrapper). Schema builders such as
+ * `z.object({...})` take none of those.
+ */
+function wrapsHandler(a: Analysis, node: SyntaxNode, depth: number): boolean {
+  const call = unwrap(node);
+  if (call.type !== 'call_expression' || depth > 3) return false;
+  // `this.handleDelete.bind(this)`: the bound method is the handler.
+  const fn = field(call, 'function');
+  if (fn?.type === 'member_expression' && field(fn, 'property')?.text === 'bind') return true;
+  return argumentsOf(call).some((arg) => {
+    const t = unwrap(arg).type;
+    return t === 'identifier' || t === 'member_expression' || !!a.resolve.func(arg) || wrapsHandler(a, arg, depth + 1);
+  });
+}
+
 /** Member-call shapes, keyed by method name. */
 const CALL_SHAPES: Readonly<Record<string, CallHandler>> = {
   // v1 `tool(name, [description], [paramsSchema|annotations], [annotations], cb)`: name first, callback last.
@@ -355,7 +433,7 @@ const CALL_SHAPES: Readonly<Record<string, CallHandler>> = {
     const first = args[0];
     const last = args[args.length - 1];
     if (args.length < 2 || !first || !last) return;
-    if (!a.resolve.func(last) && last.type !== 'identifier' && last.type !== 'member_expression') return;
+    if (!a.resolve.func(last) && last.type !== 'identifier' && last.type !== 'member_expression' && !wrapsHandler(a, last, 0)) return;
     addNamed(a, { kind: 'sdk-tool', nameNode: first, registrationNode: call, handlerNode: last, receiver: receiver.text }, first);
   },
   registerTool(a, call, receiver, args) {
@@ -444,7 +522,7 @@ function isNameLike(node: SyntaxNode): boolean {
 /** mcp-framework: `class X extends MCPTool { name = 'x'; async execute() {} }`. */
 function frameworkClasses(a: Analysis): void {
   if (!a.index.importsPackage('mcp-framework') && a.context.framework !== 'mcp-framework') return;
-  for (const cls of descendants(a.index.root, ['class_declaration', 'class'])) {
+  for (const cls of a.index.nodes.within(a.index.root, ['class_declaration', 'class'])) {
     const heritage = namedChildren(cls).find((c) => c.type === 'class_heritage');
     const base = heritage ? extendsExpression(heritage) : undefined;
     if (!base || lastName(base) !== 'MCPTool') continue;
@@ -478,7 +556,7 @@ function xmcpTool(a: Analysis): void {
     const isDefault = exp.children.some((c) => c?.type === 'default');
     const decl = field(exp, 'declaration') ?? field(exp, 'value');
     if (isDefault) handler = decl;
-    for (const d of decl ? descendants(decl, 'variable_declarator') : []) {
+    for (const d of decl ? a.index.nodes.within(decl, ['variable_declarator']) : []) {
       if (field(d, 'name')?.text === 'metadata') metadata = d;
     }
   }
@@ -500,12 +578,10 @@ function transportsOf(a: Analysis): void {
   const literalsIn = (node: SyntaxNode, table: Readonly<Record<string, Transport>>): Transport[] =>
     descendants(node, ['string', 'template_string']).map((s) => table[stringValue(s) ?? '']).filter((t): t is Transport => !!t);
 
-  for (const node of descendants(a.index.root, ['new_expression', 'call_expression'])) {
-    const callee = field(node, node.type === 'new_expression' ? 'constructor' : 'function');
-    if (!callee) continue;
-    const name = lastName(callee);
+  // Every transport shape below needs an MCP import: other files are not walked at all.
+  for (const { node, kind, callee, name } of a.index.importsMcp ? namedCalls(a.index.nodes, TRANSPORT_NAME_RE) : []) {
     const args = argumentsOf(node);
-    if (a.index.importsMcp) add(TRANSPORT_CALLEES[name]);
+    add(TRANSPORT_CALLEES[name]);
     if (name === 'start' && callee.type === 'member_expression' && a.index.importsPackage('fastmcp')) {
       const options = args[0] ? a.resolve.object(args[0]) : undefined;
       const type = options ? property(options, 'transportType') : undefined;
@@ -513,19 +589,19 @@ function transportsOf(a: Analysis): void {
       if (type && found.length === 0) continue; // a value we cannot read: say nothing
       for (const t of found.length ? found : ['stdio' as const]) add(t);
     }
-    if (node.type === 'new_expression' && name === 'MCPServer' && a.index.importsPackage('mcp-framework')) {
+    if (kind === 'new_expression' && name === 'MCPServer' && a.index.importsPackage('mcp-framework')) {
       const options = args[0] ? a.resolve.object(args[0]) : undefined;
       const transport = options ? property(options, 'transport') : undefined;
       const found = transport ? literalsIn(transport.value, MCP_FRAMEWORK_TRANSPORTS) : [];
       for (const t of found.length ? found : transport ? [] : ['stdio' as const]) add(t);
     }
-    if (ROUTE_METHODS.has(name) && callee.type === 'member_expression' && a.index.importsMcp) {
+    if (ROUTE_METHODS.has(name) && callee.type === 'member_expression') {
       const route = args[0] ? stringValue(args[0]) : undefined;
       if (route !== undefined && (route === '/mcp' || route.endsWith('/mcp'))) add('http');
     }
   }
   if (a.context.framework === 'xmcp' && path.basename(a.context.file).startsWith('xmcp.config.')) {
-    for (const pair of descendants(a.index.root, 'pair')) {
+    for (const pair of a.index.nodes.of('pair')) {
       const key = field(pair, 'key')?.text;
       const value = field(pair, 'value');
       if (value?.type === 'false') continue;
@@ -535,14 +611,52 @@ function transportsOf(a: Analysis): void {
   }
 }
 
-export const analyzeTypeScript: SourceAnalyzer = (root, context): SourceFactsNodes => {
-  const index = new FileIndex(root);
+interface NamedCall { node: SyntaxNode; kind: 'call_expression' | 'new_expression'; callee: SyntaxNode; name: string }
+
+/**
+ * Calls and `new` expressions whose callee's last name (`x` of `a.b.x` / `x`) is one of the
+ * names `pattern` matches, in document order. Candidates are found in the text and each is
+ * confirmed on the tree, so files without those names cost no walk at all.
+ */
+function namedCalls(nodes: NodeIndex, pattern: RegExp): NamedCall[] {
+  const out: NamedCall[] = [];
+  const seen = new Set<number>();
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(nodes.text); m; m = pattern.exec(nodes.text)) {
+    const name = m[1]!;
+    const at = m.index + m[0].length - name.length;
+    const id = nodes.root.descendantForIndex(at, at + name.length);
+    if (!id || id.startIndex !== at || id.endIndex !== at + name.length) continue;
+    const idType = id.type;
+    if (idType !== 'identifier' && idType !== 'property_identifier') continue;
+    let callee: SyntaxNode | null = id;
+    if (idType === 'property_identifier') {
+      callee = id.parent;
+      if (callee?.type !== 'member_expression' || field(callee, 'property')?.id !== id.id) continue;
+    }
+    const node = callee?.parent;
+    if (!callee || !node) continue;
+    const nodeType = node.type;
+    if (nodeType !== 'call_expression' && nodeType !== 'new_expression') continue;
+    if (field(node, nodeType === 'new_expression' ? 'constructor' : 'function')?.id !== callee.id || seen.has(node.id)) continue;
+    seen.add(node.id);
+    out.push({ node, kind: nodeType, callee, name });
+  }
+  return out.sort((x, y) => x.node.startIndex - y.node.startIndex || y.node.endIndex - x.node.endIndex);
+}
+
+const namePattern = (names: Iterable<string>): RegExp => new RegExp(`\\b(${[...new Set(names)].join('|')})\\b`, 'g');
+/** Member calls that register tools: `x.tool(`, `x.registerTool(`... */
+const SHAPE_RE = new RegExp(`\\.\\s*(${Object.keys(CALL_SHAPES).join('|')})\\b`, 'g');
+const TRANSPORT_NAME_RE = namePattern([...Object.keys(TRANSPORT_CALLEES), 'start', 'MCPServer', ...ROUTE_METHODS]);
+const SERVER_CONSTRUCTOR_RE = namePattern(SERVER_CONSTRUCTORS);
+
+export const analyzeTypeScript: SourceAnalyzer = (_root, context, nodes): SourceFactsNodes => {
+  const index = new FileIndex(nodes);
   const a: Analysis = { index, resolve: new Resolver(index), context, registrations: [], transports: new Set() };
 
-  for (const call of descendants(root, 'call_expression')) {
-    const fn = field(call, 'function');
-    if (fn?.type !== 'member_expression') continue;
-    const method = field(fn, 'property')?.text ?? '';
+  for (const { node: call, kind, callee: fn, name: method } of namedCalls(nodes, SHAPE_RE)) {
+    if (kind !== 'call_expression' || fn.type !== 'member_expression') continue;
     const shape = Object.prototype.hasOwnProperty.call(CALL_SHAPES, method) ? CALL_SHAPES[method] : undefined;
     const receiver = field(fn, 'object');
     if (!shape || !receiver || !receiverAccepted(a, receiver)) continue;
@@ -552,10 +666,7 @@ export const analyzeTypeScript: SourceAnalyzer = (root, context): SourceFactsNod
   xmcpTool(a);
   transportsOf(a);
 
-  const constructsServer = descendants(root, 'new_expression').some((n) => {
-    const ctor = field(n, 'constructor');
-    return !!ctor && SERVER_CONSTRUCTORS.has(lastName(ctor)) && index.importsMcp;
-  });
+  const constructsServer = index.importsMcp && namedCalls(nodes, SERVER_CONSTRUCTOR_RE).some((c) => c.kind === 'new_expression');
   return {
     registrations: a.registrations,
     transports: [...a.transports],
