@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type { Finding, ServerProject } from '../core/model';
 import { lintAuthorizationDocumentDetailed, type ToolVerdict } from '../core/authz';
 import { applySuppressions } from '../core/suppress';
+import { releaseDocumentTree } from '../core/projects/source';
 import { ruleDocPath } from '../core/rules';
 import { candidateOf, forgetDocument, loadProjectSettings, scanDiscovered, scanDocument, type DocumentKind } from '../core/scan/scan';
 import { DEFAULT_PROJECT_SETTINGS, type ProjectSettings } from '../core/settings/projectSettings';
@@ -66,8 +67,11 @@ export class FindingsService implements vscode.Disposable {
         if (event.contentChanges.length > 0) this.scheduleDocument(event.document);
       }),
       vscode.workspace.onDidOpenTextDocument((document) => this.scheduleDocument(document)),
-      // The incremental re-scan keeps the last model of an open config; drop it on close.
-      vscode.workspace.onDidCloseTextDocument((document) => forgetDocument(document.uri.fsPath)),
+      // Incremental re-scans keep the last config model and syntax tree of an open document.
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        forgetDocument(document.uri.fsPath);
+        releaseDocumentTree(document.uri.fsPath);
+      }),
     );
   }
 

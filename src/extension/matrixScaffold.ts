@@ -10,8 +10,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { lintAuthorization } from '../core/authz';
-import { FIX_STATE } from '../core/authz/lint';
+import { lastFileFacts, lintAuthorization } from '../core/authz';
 import { loadProjectSettings } from '../core/scan/scan';
 import type { ClientConfig, ServerProject } from '../core/model';
 import {
@@ -62,11 +61,7 @@ async function toolScopes(folderRoot: string, server: ServerProject, log: Log): 
       readFile: (p) => readFile(p, 'utf8'),
       settings: { authorizationFunctions: settings.authorizationFunctions },
     });
-    const files: Array<{ facts: NonNullable<ReturnType<typeof FIX_STATE.get>>['facts']; text: string }> = [];
-    for (const file of server.sources) {
-      const state = FIX_STATE.get(file);
-      if (state) files.push({ facts: state.facts, text: await readFile(file, 'utf8') });
-    }
+    const files = server.sources.flatMap((file) => lastFileFacts(file) ?? []);
     return toolScopesFromFacts(files);
   } catch (error) {
     log.warn(`Create Principal Matrix: no scopes from the authorization lint (${error instanceof Error ? error.message : String(error)})`);

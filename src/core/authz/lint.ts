@@ -60,6 +60,12 @@ export function clearAuthorizationCache(): void {
 /** Fix anchors for the findings of the last lint of each file: used by `authzFixes`. */
 export const FIX_STATE = new Map<string, { text: string; facts: FileFacts; project: ServerProject }>();
 
+/** The facts and text of a file from the last lint that saw it (scopes for a matrix scaffold, fixes). */
+export function lastFileFacts(file: string): { facts: FileFacts; text: string } | undefined {
+  const state = FIX_STATE.get(file);
+  return state ? { facts: state.facts, text: state.text } : undefined;
+}
+
 export function hashText(text: string): string {
   return createHash('sha1').update(text).digest('hex');
 }
