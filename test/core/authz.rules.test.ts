@@ -235,14 +235,17 @@ describe('quick fixes', () => {
     assert.match(next, /@mcp\.tool\(\)\n@require_scope\("admin"\)\nasync def purge/);
   });
 
-  it('suppression with a reason silences the finding', async () => {
+  it('suppression silences the finding once its placeholder is replaced by a reason', async () => {
     const text = `${TS_HEAD}server.tool('status', {}, async () => ({ content: [] }));\n`;
     const r = await lint({ files: { 'a.ts': text } });
     const fix = authzFixes(r.findings[0]!, text, r.server).find((f) => f.title.startsWith('Suppress'))!;
     const next = applyEdits(text, fix.edits);
-    assert.match(next, /\/\/ mcp-secure-ignore MCPS201 .+\nserver\.tool\('status'/);
-    const again = await lintAuthorizationDocument(`${ROOT}/a.ts`, next, r.server, { authorizationFunctions: [] });
-    assert.equal(applySuppressions(again, next).kept.length, 0);
+    assert.match(next, /\/\/ mcp-secure-ignore MCPS201 <reason: .+>\nserver\.tool\('status'/);
+    const withPlaceholder = await lintAuthorizationDocument(`${ROOT}/a.ts`, next, r.server, { authorizationFunctions: [] });
+    assert.equal(applySuppressions(withPlaceholder, next).kept.length, 1, 'the placeholder is not a reason');
+    const reasoned = next.replace(/<reason: [^>]*>/, 'public health check, no data');
+    const again = await lintAuthorizationDocument(`${ROOT}/a.ts`, reasoned, r.server, { authorizationFunctions: [] });
+    assert.equal(applySuppressions(again, reasoned).kept.length, 0);
   });
 });
 
