@@ -237,7 +237,7 @@ export async function runMatrix(config: MatrixConfig, options: RunMatrixOptions)
       }
     };
     era = await probeEra();
-    if (era === 'modern') notes.push(`the server speaks MCP ${MODERN_REVISION}: every principal called it over that revision (server/discover, no initialize, no session; Mcp-Method / Mcp-Name headers on HTTP)`);
+    if (era === 'modern') notes.push(`the server speaks MCP ${MODERN_REVISION}: every principal called it over that revision (server/discover, no initialize, no session${isHttp ? '; Mcp-Method / Mcp-Name headers' : ''})`);
 
     const open = async (s: Session, principal: string, token: string | undefined, modern: boolean): Promise<void> => {
       if (isHttp) {
