@@ -54,13 +54,15 @@ function config(file: string, server: string, transport: T, marker: string): Mat
   return c;
 }
 
-async function runV2(transport: T, mode: string, eras: Eras, opts: Partial<RunMatrixOptions> = {}): Promise<{ r: MatrixResult; output: string[] }> {
+async function runV2(transport: T, mode: string, eras: Eras, opts: Partial<RunMatrixOptions> & { edit?: (c: MatrixConfig) => void } = {}, env: NodeJS.ProcessEnv = {}): Promise<{ r: MatrixResult; output: string[] }> {
   const marker = randomUUID();
   const output: string[] = [];
   try {
-    const r = await runMatrix(config('v2-matrix.json', 'v2-server.mjs', transport, marker), {
+    const c = config('v2-matrix.json', 'v2-server.mjs', transport, marker);
+    opts.edit?.(c);
+    const r = await runMatrix(c, {
       cwd: fixtures,
-      env: { ...process.env, MATRIX_MODE: mode, MATRIX_LEGACY: eras === 'modern' ? 'reject' : '', MATRIX_TRACE: '1' },
+      env: { ...process.env, MATRIX_MODE: mode, MATRIX_LEGACY: eras === 'modern' ? 'reject' : '', MATRIX_TRACE: '1', ...env },
       onEvent: (e) => e.type === 'output' && output.push(e.text),
       ...opts,
     });
@@ -128,6 +130,28 @@ for (const transport of ['stdio', 'http'] as const) {
       }
     });
   }
+}
+
+for (const transport of ['stdio', 'http'] as const) {
+  test(`SDK v2 ${transport} over 2026-07-28, robustness: a crash is an error cell and the server restarts, a hang times out`, async () => {
+    const { r } = await runV2(transport, 'correct', 'modern', {
+      concurrency: 1,
+      callTimeoutMs: 2000,
+      edit: (c) => {
+        for (const t of ['crash_now', 'hang']) c.tools![t] = { allow: ['admin'] };
+      },
+    }, { MATRIX_EXTRAS: '1' });
+    const crash = cell(r, 'admin', 'crash_now');
+    assert.equal(crash.actual, 'error', crash.detail);
+    assert.match(crash.detail, /server crashed: .*exit code 3/);
+    const hang = cell(r, 'admin', 'hang');
+    assert.equal(hang.actual, 'timeout', hang.detail);
+    assert.match(hang.detail, /no response within 2000 ms/);
+    // Restarted: the tools after the crash and the hang still answer, the rest of the matrix holds.
+    assert.equal(cell(r, 'admin', 'echo').actual, 'allow');
+    assert.ok(r.notes.some((n) => /restarted/.test(n)), r.notes.join('; '));
+    assert.deepEqual(failing(r).filter((f) => !/crash_now|hang/.test(f)), []);
+  });
 }
 
 test('SDK v1 server over HTTP: still the 2025 path (no revision note), and the v1 client now sends Mcp-Method / Mcp-Name', async () => {
