@@ -175,6 +175,22 @@ test('SDK v1 server over HTTP: still the 2025 path (no revision note), and the v
   }
 });
 
+test('SDK v1 stdio server that never answers server/discover: the revision probe gives up within its budget and the 2025 path runs', async () => {
+  const marker = randomUUID();
+  try {
+    const c = config('docs-matrix.json', 'docs-server.mjs', 'stdio', marker);
+    c.server.startupTimeoutMs = 2000;
+    const t0 = Date.now();
+    const r = await runMatrix(c, { cwd: fixtures, env: { ...process.env, MATRIX_MODE: 'correct', MATRIX_IGNORE_DISCOVER: '1' } });
+    assert.deepEqual(failing(r), []);
+    assert.equal(r.summary.total, 45);
+    assert.ok(!r.notes.some((n) => /2026-07-28/.test(n)), r.notes.join('; '));
+    assert.ok(Date.now() - t0 < 2000 + 15_000, `took ${Date.now() - t0} ms`);
+  } finally {
+    assert.deepEqual(processesWith(marker), []);
+  }
+});
+
 test('the 2026-07-28 server cross-checks Mcp-Name (-32020), refuses a 2025 initialize with -32022, and the harness reads that refusal as "use 2026-07-28"', async () => {
   const issuer = await startIssuer();
   const port = await freePort();

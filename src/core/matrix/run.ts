@@ -215,11 +215,13 @@ export async function runMatrix(config: MatrixConfig, options: RunMatrixOptions)
       const token = await issuer!.mint(union, { audience, ttlMinutes: config.tokenTtlMinutes ?? 5 });
       secrets.push(token);
       // A server that never answers the probe is a 2025 server (stdio) or an outage (HTTP):
-      // either way, the 2025 path decides what happens next.
+      // either way, the 2025 path decides what happens next. One budget for the whole probe
+      // (the SDK would otherwise follow a silent probe with an initialize of its own).
       const timeout = Math.min(startupTimeoutMs, 5000);
       const probe = new ModernClient('auto', timeout);
       let proc: ManagedProcess | undefined;
-      try {
+      let timer: NodeJS.Timeout | undefined;
+      const attempt = (async (): Promise<'legacy' | 'modern'> => {
         if (isHttp) {
           await ensureHttp();
           await probe.connect(modernHttpTransport(new URL(url!), fetchFor(token)), { timeout, signal });
@@ -229,11 +231,14 @@ export async function runMatrix(config: MatrixConfig, options: RunMatrixOptions)
           await probe.connect(asV2Transport(new ProcessStdioTransport(proc)), { timeout, signal });
         }
         return probe.negotiatedModern ? 'modern' : 'legacy';
-      } catch {
-        return 'legacy';
+      })().catch(() => 'legacy' as const);
+      try {
+        return await Promise.race([attempt, new Promise<'legacy'>((r) => (timer = setTimeout(() => r('legacy'), timeout)))]);
       } finally {
+        clearTimeout(timer);
         await Promise.race([probe.close().catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
-        await proc?.stop();
+        await (proc as ManagedProcess | undefined)?.stop();
+        await Promise.race([attempt, new Promise((r) => setTimeout(r, 2000).unref())]);
       }
     };
     era = await probeEra();
