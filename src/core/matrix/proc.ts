@@ -26,6 +26,8 @@ export class ManagedProcess {
   exited = false;
   /** stop() was called: an exit now is ours, not the server's. */
   stopping = false;
+  /** The process exited before anyone called stop(): the server's own doing (crash, refusal). */
+  exitedOnItsOwn = false;
   exitCode: number | null = null;
   exitSignal: NodeJS.Signals | null = null;
   readonly exitedPromise: Promise<void>;
@@ -46,6 +48,7 @@ export class ManagedProcess {
       const done = (code: number | null, signal: NodeJS.Signals | null) => {
         if (this.exited) return;
         this.exited = true;
+        this.exitedOnItsOwn = !this.stopping;
         this.exitCode = code;
         this.exitSignal = signal;
         registry.delete(this);

@@ -7,11 +7,12 @@ import { setMaxListeners } from 'node:events';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { CallToolResultSchema, ErrorCode, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { argsFromInputSchema } from './args';
 import { cellPasses, classify, excerpt, expectationFor, isHostile, looksLikeAuthDenial, type CallObservation, type Classification } from './classify';
 import { startIssuer, unionPrincipal, type Issuer } from './issuer';
 import { freePort, installHooks, ManagedProcess, ProcessStdioTransport, waitForPort, type SpawnSpec } from './proc';
+import { addStandardHeaders, asV2Transport, isUnsupportedRevision, legacyClient, ModernClient, MODERN_REVISION, modernHttpTransport, type MatrixClient } from './protocol';
 import { HOSTILE_PRINCIPALS, MatrixRunError, type HostilePrincipal, type MatrixCell, type MatrixConfig, type MatrixEvent, type MatrixResult } from './types';
 
 /** Names of settings that hold public values: audiences, issuers, addresses. */
@@ -46,7 +47,7 @@ export function expandPlaceholders(value: string, vars: Record<string, string>):
 }
 
 interface Session {
-  client?: Client;
+  client?: MatrixClient;
   proc?: ManagedProcess;
   generation: number;
   listed?: Map<string, Tool>;
@@ -191,37 +192,107 @@ export async function runMatrix(config: MatrixConfig, options: RunMatrixOptions)
       await startHttp();
     }
 
+    /** fetch for one caller: its bearer token, the 2026-07-28 standard headers, status capture, a capped body. */
+    const fetchFor = (token: string | undefined, s?: Session) => async (input: string | URL | Request, init?: RequestInit) => {
+      const headers = new Headers(init?.headers);
+      if (token) headers.set('authorization', `Bearer ${token}`);
+      addStandardHeaders(headers, init);
+      const res = await fetch(input, { ...init, headers });
+      if (s && ((init?.method ?? 'GET').toUpperCase() === 'POST' || res.status === 401 || res.status === 403)) {
+        s.lastStatus = res.status;
+        s.lastWww = res.headers.get('www-authenticate') ?? undefined;
+      }
+      return capBody(res);
+    };
+
+    // Which revision: once per run, as a principal holding every declared scope and claim, the
+    // SDK v2 client probes with server/discover and falls back to initialize. A server that
+    // picks 2026-07-28 is then called over it by every principal (stateless, no initialize);
+    // otherwise the SDK v1 client runs as it always did.
+    let era: 'legacy' | 'modern' = 'legacy';
+    const probeEra = async (): Promise<'legacy' | 'modern'> => {
+      if (config.server.transport === 'sse') return 'legacy';
+      const token = await issuer!.mint(union, { audience, ttlMinutes: config.tokenTtlMinutes ?? 5 });
+      secrets.push(token);
+      // A server that never answers the probe is a 2025 server (stdio) or an outage (HTTP):
+      // either way, the 2025 path decides what happens next. One budget for the whole probe
+      // (the SDK would otherwise follow a silent probe with an initialize of its own).
+      const timeout = Math.min(startupTimeoutMs, 5000);
+      const probe = new ModernClient('auto', timeout);
+      let proc: ManagedProcess | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      const attempt = (async (): Promise<'legacy' | 'modern'> => {
+        if (isHttp) {
+          await ensureHttp();
+          await probe.connect(modernHttpTransport(new URL(url!), fetchFor(token)), { timeout, signal });
+        } else {
+          const env = { ...baseEnv, [tokenEnv]: token };
+          proc = new ManagedProcess(spec(env), (t) => output(t));
+          await probe.connect(asV2Transport(new ProcessStdioTransport(proc)), { timeout, signal });
+        }
+        return probe.negotiatedModern ? 'modern' : 'legacy';
+      })().catch(() => 'legacy' as const);
+      try {
+        return await Promise.race([attempt, new Promise<'legacy'>((r) => (timer = setTimeout(() => r('legacy'), timeout)))]);
+      } finally {
+        clearTimeout(timer);
+        await Promise.race([probe.close().catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
+        await (proc as ManagedProcess | undefined)?.stop();
+        await Promise.race([attempt, new Promise((r) => setTimeout(r, 2000).unref())]);
+      }
+    };
+    era = await probeEra();
+    if (era === 'modern') notes.push(`the server speaks MCP ${MODERN_REVISION}: every principal called it over that revision (server/discover, no initialize, no session${isHttp ? '; Mcp-Method / Mcp-Name headers' : ''})`);
+
+    const open = async (s: Session, principal: string, token: string | undefined, modern: boolean): Promise<void> => {
+      if (isHttp) {
+        await ensureHttp();
+        s.generation = httpGeneration;
+        if (modern) {
+          const client = new ModernClient('pin');
+          s.client = client;
+          await client.connect(modernHttpTransport(new URL(url!), fetchFor(token, s)), { timeout: startupTimeoutMs, signal });
+          return;
+        }
+        const client = new Client({ name: 'mcp-secure-matrix', version: '1.0.0' }, { capabilities: {} });
+        s.client = legacyClient(client);
+        const transport = config.server.transport === 'sse'
+          ? new SSEClientTransport(new URL(url!), { fetch: fetchFor(token, s) })
+          : new StreamableHTTPClientTransport(new URL(url!), { fetch: fetchFor(token, s) });
+        await client.connect(transport, { timeout: startupTimeoutMs, signal });
+      } else {
+        const env = { ...baseEnv };
+        if (token) env[tokenEnv] = token;
+        s.proc = new ManagedProcess(spec(env), (t) => output(t, principal));
+        const transport = new ProcessStdioTransport(s.proc, (line) => output(`non-JSON-RPC line on stdout: ${line}`, principal));
+        if (modern) {
+          const client = new ModernClient('pin');
+          s.client = client;
+          await client.connect(asV2Transport(transport), { timeout: startupTimeoutMs, signal });
+          return;
+        }
+        const client = new Client({ name: 'mcp-secure-matrix', version: '1.0.0' }, { capabilities: {} });
+        s.client = legacyClient(client);
+        await client.connect(transport, { timeout: startupTimeoutMs, signal });
+      }
+    };
+
     const connect = async (principal: string): Promise<Session> => {
       const prev = sessions.get(principal);
       const s: Session = { generation: httpGeneration, dead: false, restarts: prev ? prev.restarts + 1 : 0 };
       sessions.set(principal, s);
       const token = tokens.get(principal);
-      const client = new Client({ name: 'mcp-secure-matrix', version: '1.0.0' }, { capabilities: {} });
-      s.client = client;
       try {
-        if (isHttp) {
-          await ensureHttp();
-          s.generation = httpGeneration;
-          const fetchWithToken = async (input: string | URL | Request, init?: RequestInit) => {
-            const headers = new Headers(init?.headers);
-            if (token) headers.set('authorization', `Bearer ${token}`);
-            const res = await fetch(input, { ...init, headers });
-            if ((init?.method ?? 'GET').toUpperCase() === 'POST' || res.status === 401 || res.status === 403) {
-              s.lastStatus = res.status;
-              s.lastWww = res.headers.get('www-authenticate') ?? undefined;
-            }
-            return capBody(res);
-          };
-          const transport = config.server.transport === 'sse'
-            ? new SSEClientTransport(new URL(url!), { fetch: fetchWithToken })
-            : new StreamableHTTPClientTransport(new URL(url!), { fetch: fetchWithToken });
-          await client.connect(transport, { timeout: startupTimeoutMs, signal });
-        } else {
-          const env = { ...baseEnv };
-          if (token) env[tokenEnv] = token;
-          s.proc = new ManagedProcess(spec(env), (t) => output(t, principal));
-          const transport = new ProcessStdioTransport(s.proc, (line) => output(`non-JSON-RPC line on stdout: ${line}`, principal));
-          await client.connect(transport, { timeout: startupTimeoutMs, signal });
+        try {
+          await open(s, principal, token, era === 'modern');
+        } catch (err) {
+          // A 2025 initialize refused as an unsupported revision: the server speaks only newer ones.
+          if (era === 'modern' || !isUnsupportedRevision(err) || config.server.transport === 'sse') throw err;
+          await closeSession(s);
+          s.lastStatus = undefined;
+          s.lastWww = undefined;
+          notes.push(`${principal}: initialize refused as an unsupported revision; called over MCP ${MODERN_REVISION} instead`);
+          await open(s, principal, token, true);
         }
       } catch (err) {
         s.dead = true;
@@ -229,13 +300,14 @@ export async function runMatrix(config: MatrixConfig, options: RunMatrixOptions)
         await closeSession(s);
         return s;
       }
+      const client = s.client!;
       // tools/list (paginated, bounded)
       try {
         const listed = new Map<string, Tool>();
         let cursor: string | undefined;
         for (let page = 0; page < 20 && listed.size < MAX_TOOLS; page++) {
           s.lastStatus = undefined;
-          const r = await client.listTools(cursor ? { cursor } : {}, { timeout: callTimeoutMs, signal });
+          const r = await client.listTools(cursor, { timeout: callTimeoutMs, signal });
           for (const t of r.tools) listed.set(t.name, t);
           cursor = r.nextCursor;
           if (!cursor) break;
@@ -252,22 +324,25 @@ export async function runMatrix(config: MatrixConfig, options: RunMatrixOptions)
     };
 
     const connectFailure = async (s: Session, err: unknown): Promise<Classification> => {
+      const handshake = s.client?.era === 'modern' ? 'server/discover' : 'initialize';
       if (s.lastStatus === 401 || s.lastStatus === 403) {
-        return { actual: 'deny', detail: `refused at initialize: HTTP ${s.lastStatus}${s.lastWww ? `; WWW-Authenticate: ${excerpt(s.lastWww, secrets)}` : ''}` };
+        return { actual: 'deny', detail: `refused at ${handshake}: HTTP ${s.lastStatus}${s.lastWww ? `; WWW-Authenticate: ${excerpt(s.lastWww, secrets)}` : ''}` };
       }
       if (s.proc) {
         await Promise.race([s.proc.exitedPromise, new Promise((r) => setTimeout(r, 300))]);
         const tail = excerpt(s.proc.stderr.slice(-800), secrets, 300);
-        if (err instanceof McpError && err.code === ErrorCode.RequestTimeout) return { actual: 'timeout', detail: `no initialize response within ${startupTimeoutMs} ms${tail ? `; stderr: ${tail}` : ''}` };
-        if (s.proc.exited && !s.proc.stopping) {
+        if (err instanceof McpError && err.code === ErrorCode.RequestTimeout) return { actual: 'timeout', detail: `no ${handshake} response within ${startupTimeoutMs} ms${tail ? `; stderr: ${tail}` : ''}` };
+        // exitedOnItsOwn, not !stopping: the SDK v2 client closes its transport (stopping the
+        // process) when a connect fails, after the server has already exited by itself.
+        if (s.proc.exited && s.proc.exitedOnItsOwn) {
           if (looksLikeAuthDenial(s.proc.stderr)) return { actual: 'deny', detail: `server refused to start for this principal (${s.proc.describeExit()}): ${tail}` };
           return { actual: 'error', detail: `server exited during startup (${s.proc.describeExit()})${tail ? `: ${tail}` : ''}` };
         }
         const msg = (err as Error).message ?? String(err);
-        return { actual: 'error', detail: `initialize failed: ${excerpt(msg, secrets)}` };
+        return { actual: 'error', detail: `${handshake} failed: ${excerpt(msg, secrets)}` };
       }
       const c = classify(observe(s, err), '', secrets);
-      return { actual: c.actual, detail: `initialize failed: ${c.detail}` };
+      return { actual: c.actual, detail: `${handshake} failed: ${c.detail}` };
     };
 
     const observe = (s: Session, err: unknown): CallObservation => {
@@ -369,7 +444,7 @@ export async function runMatrix(config: MatrixConfig, options: RunMatrixOptions)
         s.lastWww = undefined;
         let obs: CallObservation;
         try {
-          const r = await s.client!.request({ method: 'tools/call', params: { name: tool, arguments: args } }, CallToolResultSchema, { timeout: callTimeoutMs, signal });
+          const r = await s.client!.callTool(tool, args, { timeout: callTimeoutMs, signal });
           obs = { listed, result: { isError: r.isError === true, text: resultText(r) } };
         } catch (err) {
           // A transport failure may be the server dying: give its exit a moment to be seen.
