@@ -19,6 +19,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, PROTOCOL_VERSION_META_KEY } from '@modelcontextprotocol/client';
 import { loadMatrixFile } from '../../src/core/matrix/load';
 import { runMatrix, type RunMatrixOptions } from '../../src/core/matrix/run';
+import { probeServerTools } from '../../src/core/matrix/probe';
 import { matrixToJson } from '../../src/core/matrix/report';
 import { startIssuer } from '../../src/core/matrix/issuer';
 import { freePort, ManagedProcess, ProcessStdioTransport, waitForPort } from '../../src/core/matrix/proc';
@@ -280,4 +281,22 @@ test('CLI on the SDK v2 server (2026-07-28 only, stdio): --format json exit 0; s
   assert.match(bad.stdout, /Mismatches \(4\):/);
   assert.match(bad.stdout, /wrong-audience × read_doc: expected deny, got allow/);
   assert.match(bad.stdout, /speaks MCP 2026-07-28/);
+});
+
+test('Create Principal Matrix\'s probe lists the tools of a 2026-07-28-only server (stdio and HTTP) and leaves no process', async () => {
+  for (const transport of ['stdio', 'http'] as const) {
+    const marker = randomUUID();
+    try {
+      const c = config('v2-matrix.json', 'v2-server.mjs', transport, marker);
+      const probed = await probeServerTools(c.server, {
+        cwd: fixtures,
+        principal: c.principals.admin,
+        env: { ...process.env, MATRIX_MODE: 'correct', MATRIX_LEGACY: 'reject' },
+        handleSignals: false,
+      });
+      assert.deepEqual(probed.tools.map((t) => t.name).sort(), ['admin_purge', 'echo', 'ping', 'read_doc', 'write_doc'], transport); // echo: not named by the matrix file
+    } finally {
+      assert.deepEqual(processesWith(marker), [], `the probe stopped every ${transport} server process`);
+    }
+  }
 });

@@ -11,6 +11,7 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { excerpt } from './classify';
 import { startIssuer, type Issuer } from './issuer';
 import { freePort, installHooks, ManagedProcess, ProcessStdioTransport, waitForPort } from './proc';
+import { asV2Transport, isUnsupportedRevision, legacyClient, ModernClient, modernHttpTransport, type MatrixClient } from './protocol';
 import { expandPlaceholders } from './run';
 import { MatrixRunError, type MatrixPrincipal, type MatrixServerConfig } from './types';
 
@@ -38,7 +39,7 @@ export async function probeServerTools(server: MatrixServerConfig, options: Prob
   const timeout = server.startupTimeoutMs ?? 15_000;
   let issuer: Issuer | undefined;
   let proc: ManagedProcess | undefined;
-  let client: Client | undefined;
+  let client: MatrixClient | undefined;
   const secrets: string[] = [];
   try {
     issuer = await startIssuer();
@@ -60,38 +61,57 @@ export async function probeServerTools(server: MatrixServerConfig, options: Prob
       cwd: path.resolve(options.cwd, server.cwd ? expandPlaceholders(server.cwd, vars) : '.'),
       env,
     };
-    proc = new ManagedProcess(spec, (t) => options.onOutput?.(excerpt(t, secrets, 2000)));
-    client = new Client({ name: 'mcp-secure-matrix-scaffold', version: '1.0.0' }, { capabilities: {} });
+    const start = () => new ManagedProcess(spec, (t) => options.onOutput?.(excerpt(t, secrets, 2000)));
+    proc = start();
     const failure = (err: unknown) => {
       const tail = excerpt(proc!.stderr.slice(-600), secrets, 600);
       const why = proc!.exited ? `the server exited (${proc!.describeExit()})` : excerpt((err as Error).message ?? String(err), secrets, 300);
       return new MatrixRunError(`could not list the tools: ${why}${tail ? `; stderr: ${tail}` : ''}`);
     };
+    const fetchWithToken = async (input: string | URL | Request, init?: RequestInit) => {
+      const headers = new Headers(init?.headers);
+      headers.set('authorization', `Bearer ${token}`);
+      return fetch(input, { ...init, headers });
+    };
+    let serverName: string | undefined;
     try {
       if (isHttp) {
         if (!url) throw new MatrixRunError(`server.url is required for transport "${server.transport}"`);
         await waitForPort(Number(new URL(url).port || 80), timeout, proc, options.signal);
-        const fetchWithToken = async (input: string | URL | Request, init?: RequestInit) => {
-          const headers = new Headers(init?.headers);
-          headers.set('authorization', `Bearer ${token}`);
-          return fetch(input, { ...init, headers });
-        };
-        const transport = server.transport === 'sse'
-          ? new SSEClientTransport(new URL(url), { fetch: fetchWithToken })
-          : new StreamableHTTPClientTransport(new URL(url), { fetch: fetchWithToken });
-        await client.connect(transport, { timeout, signal: options.signal });
-      } else {
-        await client.connect(new ProcessStdioTransport(proc), { timeout, signal: options.signal });
+      }
+      // The 2025 handshake first (what SDK v1 servers and dual-revision v2 servers speak); a server
+      // that refuses initialize as an unsupported revision is asked again over 2026-07-28.
+      try {
+        const v1 = new Client({ name: 'mcp-secure-matrix-scaffold', version: '1.0.0' }, { capabilities: {} });
+        client = legacyClient(v1);
+        const transport = !isHttp
+          ? new ProcessStdioTransport(proc)
+          : server.transport === 'sse'
+            ? new SSEClientTransport(new URL(url!), { fetch: fetchWithToken })
+            : new StreamableHTTPClientTransport(new URL(url!), { fetch: fetchWithToken });
+        await v1.connect(transport, { timeout, signal: options.signal });
+        serverName = v1.getServerVersion()?.name;
+      } catch (err) {
+        if (!isUnsupportedRevision(err) || server.transport === 'sse') throw err;
+        await Promise.race([client?.close(), new Promise((r) => setTimeout(r, 2000).unref())]).catch(() => undefined);
+        if (!isHttp) {
+          await proc.stop();
+          proc = start();
+        }
+        const modern = new ModernClient('pin');
+        client = modern;
+        await modern.connect(isHttp ? modernHttpTransport(new URL(url!), fetchWithToken) : asV2Transport(new ProcessStdioTransport(proc)), { timeout, signal: options.signal });
+        serverName = modern.serverName;
       }
       const tools: Tool[] = [];
       let cursor: string | undefined;
       for (let page = 0; page < 20 && tools.length < 500; page++) {
-        const r = await client.listTools(cursor ? { cursor } : {}, { timeout, signal: options.signal });
+        const r = await client.listTools(cursor, { timeout, signal: options.signal });
         tools.push(...r.tools);
         cursor = r.nextCursor;
         if (!cursor) break;
       }
-      return { tools, serverName: client.getServerVersion()?.name, durationMs: Date.now() - started };
+      return { tools, serverName, durationMs: Date.now() - started };
     } catch (err) {
       if (err instanceof MatrixRunError) throw err;
       throw failure(err);
