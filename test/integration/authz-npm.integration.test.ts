@@ -51,7 +51,8 @@ interface Pkg {
 const PACKAGES: Pkg[] = [
   { name: '@modelcontextprotocol/server-everything', version: '2026.8.31', live: { args: () => ['stdio'] }, minRecall: 0.9, noCallerAuth: true },
   { name: '@modelcontextprotocol/server-filesystem', version: '2026.8.31', live: { args: (dir) => [dir] }, minRecall: 0.9,
-    noCallerAuth: "validatePath (the allowed-directories check, which throws) is taken for an authorization helper: a path allowlist does not check who calls" },
+    // validatePath throws outside the allowed directories: a path allow-list, not a check of the caller.
+    noCallerAuth: true },
   { name: '@modelcontextprotocol/server-memory', version: '2026.8.31', live: { env: (dir) => ({ MEMORY_FILE_PATH: join(dir, 'memory.jsonl') }) }, minRecall: 0.9, noCallerAuth: true },
   { name: '@modelcontextprotocol/server-sequential-thinking', version: '2026.8.31', live: {}, minRecall: 0.9, noCallerAuth: true },
   { name: 'tavily-mcp', version: '0.2.22', live: { env: () => ({ TAVILY_API_KEY: 'placeholder-not-a-key' }) }, minRecall: 0.9, noCallerAuth: true },

@@ -13,7 +13,7 @@ import { rangeOf } from '../projects/syntax';
 import type { RegistrationKind, SourceFactsNodes, ToolRegistrationNodes } from '../projects/types';
 import {
   AUTH_HELPER_NAMES, AUTH_SOURCES, AUTHN_EVIDENCE, CLIENT_CONTROLLED, DENY_WORDS, HTTP_TRANSPORT_CALLS, type Lang, langOf,
-  looksLikeAuthPredicate, NODE, normalizeName, SENSITIVE_CALLS, type SensitiveKind, SQL_WRITE, WRITE_METHODS,
+  isUnambiguousAuthPredicate, looksLikeAuthPredicate, NODE, normalizeName, REQUEST_CONTEXT_NAMES, SENSITIVE_CALLS, type SensitiveKind, SQL_WRITE, WRITE_METHODS,
 } from './tables';
 
 export interface Op { kind: SensitiveKind; label: string; range: SourceRange }
@@ -347,7 +347,12 @@ function classifyCondition(cond: SyntaxNode, cx: CondContext): 'auth' | 'client'
     const callee = calleeOf(c);
     if (!callee || !(isHelperName(callee.name, cx.helpers) || looksLikeAuthPredicate(callee.name))) return false;
     const argNames = argsOf(c).flatMap((a) => namesIn(a));
-    return !(argNames.some((n) => cx.argNames.has(n)) && !argNames.some((n) => STRONG_SOURCES.has(n) || cx.authLocals.has(n)));
+    const principalArg = argNames.some((n) => (STRONG_SOURCES.has(n) || cx.authLocals.has(n)
+      || ((AUTH_SOURCES[cx.lang].has(n) || REQUEST_CONTEXT_NAMES.has(n)) && !cx.argNames.has(n))));
+    // A path allow-list or an origin check (`isPathWithinAllowedDirectories(p, dirs)`) is not
+    // about the caller: a predicate named only by `allowed` / `access` needs the principal as input.
+    if (!principalArg && !isHelperName(callee.name, cx.helpers) && !isUnambiguousAuthPredicate(callee.name)) return false;
+    return !(argNames.some((n) => cx.argNames.has(n)) && !principalArg);
   });
   if (metaRef && !trulyStrong) return 'client';
   if (strongNames.length > 0 || predicate) return 'auth';

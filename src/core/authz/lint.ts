@@ -12,7 +12,7 @@ import type { Finding, FindingSeverity, ServerProject, SourceRange } from '../mo
 import { languageForFile } from '../parse/treeSitter';
 import { releaseDocumentTree, withSourceFacts } from '../projects/source';
 import { extractFileFacts, type FileFacts, type FnSummary, type Op, type ToolFacts } from './facts';
-import { AUTH_HELPER_NAMES, looksLikeAuthPredicate, normalizeName } from './tables';
+import { AUTH_HELPER_NAMES, isUnambiguousAuthPredicate, normalizeName } from './tables';
 
 export interface AuthzSettings { authorizationFunctions: string[] }
 
@@ -235,7 +235,7 @@ function decide(index: ProjectIndex, facts: FileFacts, tool: ToolFacts): Decisio
 
   // Python decorators.
   for (const d of tool.decoratorsBelow) {
-    const r = checksFn(index, d.name, 0) ?? (looksLikeAuthPredicate(d.name) || AUTH_HELPER_NAMES.has(normalizeName(d.name)) ? 'check' : undefined);
+    const r = checksFn(index, d.name, 0) ?? (isUnambiguousAuthPredicate(d.name) ? 'check' : undefined);
     if (r === 'check') return { verdict: 'protected', reason: `decorator \`@${d.name}\``, related: rel };
     if (r === 'fail-open') return { verdict: 'unprotected', rule: 'MCPS202', reason: `\`@${d.name}\` lets calls without a token through`, related: [{ file: facts.file, range: d.range, message: `\`@${d.name}\` passes when the token is missing.` }] };
   }
@@ -250,7 +250,7 @@ function decide(index: ProjectIndex, facts: FileFacts, tool: ToolFacts): Decisio
   }
   // Wrappers: `requireScopes([...], handler)`.
   for (const w of tool.wrappers) {
-    const r = checksFn(index, w.name, 0) ?? (looksLikeAuthPredicate(w.name) ? 'check' : undefined);
+    const r = checksFn(index, w.name, 0) ?? (isUnambiguousAuthPredicate(w.name) ? 'check' : undefined);
     if (r === 'check') return { verdict: 'protected', reason: `wrapped by \`${w.name}\``, related: rel };
     if (r === 'fail-open') return { verdict: 'unprotected', rule: 'MCPS202', reason: `\`${w.name}\` lets calls without a token through`, related: [{ file: facts.file, range: w.range, message: 'This wrapper passes when the token is missing.' }] };
   }

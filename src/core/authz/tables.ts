@@ -60,6 +60,23 @@ export function looksLikeAuthPredicate(name: string): boolean {
   return PREDICATE_PREFIXES.some((p) => n.startsWith(p)) && PREDICATE_WORDS.some((w) => n.includes(w));
 }
 
+/**
+ * Words that name the caller's rights whatever the arguments: `hasScope`, `checkPermission`,
+ * `isAdmin`. `allowed` / `access` alone do not (`isPathWithinAllowedDirectories`,
+ * `canAccessEndpoint`): such a predicate counts only when an input is the principal.
+ */
+const UNAMBIGUOUS_PREDICATE_WORDS = ['scope', 'permission', 'role', 'authoriz', 'admin', 'grant', 'entitle'];
+
+/** An authorization predicate by its name alone (see `looksLikeAuthPredicate` for candidates). */
+export function isUnambiguousAuthPredicate(name: string): boolean {
+  const n = normalizeName(name);
+  if (AUTH_HELPER_NAMES.has(n)) return true;
+  return PREDICATE_PREFIXES.some((p) => n.startsWith(p)) && UNAMBIGUOUS_PREDICATE_WORDS.some((w) => n.includes(w));
+}
+
+/** Parameter names that carry the SDK's request context (and with it the auth object). */
+export const REQUEST_CONTEXT_NAMES: ReadonlySet<string> = new Set(['extra', 'ctx', 'context', 'req', 'request']);
+
 /** Kinds of sensitive work; the first three make a tool destructive. */
 export type SensitiveKind = 'delete' | 'write' | 'exec' | 'send';
 
