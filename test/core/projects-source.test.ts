@@ -96,6 +96,24 @@ describe('source analysis: TypeScript / JavaScript', () => {
     assert.deepEqual(seen, ['sdk-tool', 'arrow_function', 'call_expression', '"t"', 'program']);
   });
 
+  it('finds server.experimental.tasks.registerToolTask(name, config, { createTask, ... }) with createTask as the handler', async () => {
+    const text = 'import { z } from "zod";\n' + [
+      'export const register = (server) => {',
+      '  server.experimental.tasks.registerToolTask("research", { inputSchema: {}, execution: { taskSupport: "required" } }, {',
+      '    createTask: async (args, extra) => { const task = await extra.taskStore.createTask({}); return { task }; },',
+      '    getTask: async (args, extra) => extra.taskStore.getTask(extra.taskId),',
+      '    async getTaskResult(args, extra) { return extra.taskStore.getTaskResult(extra.taskId); },',
+      '  });',
+      '  agent.experimental.tasks.registerToolTask("not_mcp", {}, { createTask: async () => ({}) });',
+      '};',
+    ].join('\n');
+    const seen = await withSourceFacts('/p/a.js', text, (facts) => facts.registrations.map((r) => [r.name, r.kind, r.handlerNode?.type, r.handlerNode?.parent?.type === 'pair' ? r.handlerNode.parent.child(0)?.text : undefined]));
+    assert.deepEqual(seen, [['research', 'register-tool', 'arrow_function', 'createTask']]);
+    const method = SDK_IMPORT + 'const server = new McpServer({});\nconst handlers = { async createTask(args, extra) { return { task: {} }; }, getTask: h, getTaskResult: h };\nserver.experimental.tasks.registerToolTask("m", {}, handlers);\n';
+    const kinds = await withSourceFacts('/p/b.ts', method, (facts) => facts.registrations.map((r) => [r.name, r.handlerNode?.type]));
+    assert.deepEqual(kinds, [['m', 'method_definition']]);
+  });
+
   it('skips over-budget text with a note and unknown extensions silently', async () => {
     const long = 'x'.repeat(SOURCE_LIMITS.maxLineLength + 1);
     assert.equal(budgetProblem('/p/a.js', long)?.severity, 'note');

@@ -49,7 +49,7 @@ interface Pkg {
 }
 
 const PACKAGES: Pkg[] = [
-  { name: '@modelcontextprotocol/server-everything', version: '2026.8.31', live: { args: () => ['stdio'] }, minRecall: 0.9, noCallerAuth: true },
+  { name: '@modelcontextprotocol/server-everything', version: '2026.8.31', live: { args: () => ['stdio'] }, minRecall: 1, noCallerAuth: true },
   { name: '@modelcontextprotocol/server-filesystem', version: '2026.8.31', live: { args: (dir) => [dir] }, minRecall: 0.9,
     // validatePath throws outside the allowed directories: a path allow-list, not a check of the caller.
     noCallerAuth: true },

@@ -607,8 +607,18 @@ function scanStatement(env: BodyEnv, cx: CondContext, s: SyntaxNode, out: BodyFa
   if (['expression_statement', 'lexical_declaration', 'variable_declaration', 'short_var_declaration', 'assignment_statement'].includes(s.type)) {
     const firstCall = firstDesc(s, CALL_TYPES[lang]);
     const callee = firstCall ? calleeOf(firstCall) : undefined;
-    if (firstCall && callee) out.guardCalls.push({ name: callee.name, range: rangeOf(firstCall) });
+    if (firstCall && callee && !sdkContextMethod(callee, env.helpers)) out.guardCalls.push({ name: callee.name, range: rangeOf(firstCall) });
   }
+}
+
+/**
+ * `extra.taskStore.createTask(...)`, `ctx.report_progress(...)`: a method of the SDK's request
+ * context is not a project function, whatever project function shares its last name.
+ */
+function sdkContextMethod(callee: { name: string; full: string }, helpers: ReadonlySet<string>): boolean {
+  const dot = callee.full.search(/\??\./);
+  if (dot <= 0 || !REQUEST_CONTEXT_NAMES.has(callee.full.slice(0, dot))) return false;
+  return !isHelperName(callee.name, helpers) && !isUnambiguousAuthPredicate(callee.name);
 }
 
 /** Facts of a list of statements: checks before the first sensitive op, all ops and calls. */

@@ -441,6 +441,16 @@ const CALL_SHAPES: Readonly<Record<string, CallHandler>> = {
     if (args.length < 2 || !first) return;
     addNamed(a, { kind: 'register-tool', nameNode: first, registrationNode: call, handlerNode: cb, receiver: receiver.text }, first);
   },
+  // v1 tasks API `server.experimental.tasks.registerToolTask(name, config, { createTask, getTask, getTaskResult })`:
+  // `createTask(args, extra)` receives the call and starts the tool's work (the other two poll the
+  // task store), so it is the handler an authorization check belongs in.
+  registerToolTask(a, call, receiver, args) {
+    const [first, , handlers] = args;
+    if (args.length < 3 || !first || !handlers) return;
+    const object = a.resolve.object(handlers);
+    const createTask = object ? property(object, 'createTask') : undefined;
+    addNamed(a, { kind: 'register-tool', nameNode: first, registrationNode: call, handlerNode: createTask?.value, receiver: receiver.text }, first);
+  },
   addTool(a, call, receiver, args) {
     if (args[0]) addFastmcpTool(a, call, receiver, args[0]);
   },
@@ -651,6 +661,14 @@ const SHAPE_RE = new RegExp(`\\.\\s*(${Object.keys(CALL_SHAPES).join('|')})\\b`,
 const TRANSPORT_NAME_RE = namePattern([...Object.keys(TRANSPORT_CALLEES), 'start', 'MCPServer', ...ROUTE_METHODS]);
 const SERVER_CONSTRUCTOR_RE = namePattern(SERVER_CONSTRUCTORS);
 
+/** `server` of `server.experimental.tasks` for `registerToolTask` (the receiver decisions are about the server). */
+function tasksOwner(method: string, receiver: SyntaxNode): SyntaxNode {
+  if (method !== 'registerToolTask' || receiver.type !== 'member_expression' || field(receiver, 'property')?.text !== 'tasks') return receiver;
+  const experimental = field(receiver, 'object');
+  if (experimental?.type !== 'member_expression' || field(experimental, 'property')?.text !== 'experimental') return receiver;
+  return field(experimental, 'object') ?? receiver;
+}
+
 export const analyzeTypeScript: SourceAnalyzer = (_root, context, nodes): SourceFactsNodes => {
   const index = new FileIndex(nodes);
   const a: Analysis = { index, resolve: new Resolver(index), context, registrations: [], transports: new Set() };
@@ -659,7 +677,7 @@ export const analyzeTypeScript: SourceAnalyzer = (_root, context, nodes): Source
     if (kind !== 'call_expression' || fn.type !== 'member_expression') continue;
     const shape = Object.prototype.hasOwnProperty.call(CALL_SHAPES, method) ? CALL_SHAPES[method] : undefined;
     const receiver = field(fn, 'object');
-    if (!shape || !receiver || !receiverAccepted(a, receiver)) continue;
+    if (!shape || !receiver || !receiverAccepted(a, tasksOwner(method, receiver))) continue;
     shape(a, call, receiver, argumentsOf(call));
   }
   frameworkClasses(a);
