@@ -114,6 +114,18 @@ describe('source analysis: TypeScript / JavaScript', () => {
     assert.deepEqual(kinds, [['m', 'method_definition']]);
   });
 
+  it('reads fastmcp addTool({ ...toolConstant, _meta }) through the spread; a later own property wins', async () => {
+    const text = 'import { FastMCP } from "fastmcp";\nconst server = new FastMCP({ name: "f", version: "1" });\n' + [
+      'const scrapeTool = { name: "scrape", execute: async (args) => "ok" };',
+      'server.addTool({ ...scrapeTool, _meta: { alwaysLoad: true } });',
+      'const renamed = { ...scrapeTool, name: "scrape_v2" };',
+      'server.addTool(renamed);',
+      'server.addTool({ name: "shadowed", ...scrapeTool });',
+    ].join('\n');
+    const seen = await withSourceFacts('/p/a.js', text, (facts) => facts.registrations.map((r) => [r.name, r.handlerNode?.type]), { framework: 'fastmcp' });
+    assert.deepEqual(seen.map((x) => x.join(' ')).sort(), ['scrape arrow_function', 'scrape arrow_function', 'scrape_v2 arrow_function']);
+  });
+
   it('skips over-budget text with a note and unknown extensions silently', async () => {
     const long = 'x'.repeat(SOURCE_LIMITS.maxLineLength + 1);
     assert.equal(budgetProblem('/p/a.js', long)?.severity, 'note');

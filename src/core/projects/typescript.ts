@@ -399,11 +399,33 @@ function addNamed(a: Analysis, reg: Omit<ToolRegistrationNodes, 'name'>, nameExp
   a.registrations.push({ name, ...reg, nameNode: nameExpr });
 }
 
-/** fastmcp tool objects: `{ name, execute }`. */
+/**
+ * A property of an object literal, looking through `...spread` of same-file object constants
+ * (`{ ...scrapeTool, _meta }`); the last occurrence wins, as at run time.
+ */
+function spreadProperty(a: Analysis, object: SyntaxNode, key: string, depth = 0): { key: SyntaxNode; value: SyntaxNode } | undefined {
+  const own = property(object, key);
+  const members = namedChildren(object);
+  if (depth > 3 || !members.some((m) => m.type === 'spread_element')) return own;
+  let found: { key: SyntaxNode; value: SyntaxNode } | undefined;
+  for (const member of members) {
+    if (member.type === 'spread_element') {
+      const inner = namedChildren(member)[0];
+      const spread = inner ? a.resolve.object(inner) : undefined;
+      const entry = spread ? spreadProperty(a, spread, key, depth + 1) : undefined;
+      if (entry) found = entry;
+    } else if (own && member.startIndex <= own.key.startIndex && own.key.endIndex <= member.endIndex) {
+      found = own;
+    }
+  }
+  return found;
+}
+
+/** fastmcp tool objects: `{ name, execute }`, also `{ ...toolConstant, _meta }`. */
 function addFastmcpTool(a: Analysis, call: SyntaxNode, receiver: SyntaxNode, toolExpr: SyntaxNode): void {
   const object = a.resolve.object(toolExpr);
-  const name = object ? property(object, 'name') : undefined;
-  const execute = object ? property(object, 'execute') : undefined;
+  const name = object ? spreadProperty(a, object, 'name') : undefined;
+  const execute = object ? spreadProperty(a, object, 'execute') : undefined;
   if (!object || !name || !execute) return;
   addNamed(a, { kind: 'fastmcp-add-tool', nameNode: name.value, registrationNode: call, handlerNode: execute.value, receiver: receiver.text }, name.value);
 }
