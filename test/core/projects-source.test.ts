@@ -123,7 +123,7 @@ describe('source analysis: TypeScript / JavaScript', () => {
       'server.addTool({ name: "shadowed", ...scrapeTool });',
     ].join('\n');
     const seen = await withSourceFacts('/p/a.js', text, (facts) => facts.registrations.map((r) => [r.name, r.handlerNode?.type]), { framework: 'fastmcp' });
-    assert.deepEqual(seen.map((x) => x.join(' ')).sort(), ['scrape arrow_function', 'scrape arrow_function', 'scrape_v2 arrow_function']);
+    assert.deepEqual(seen!.map((x) => x.join(' ')).sort(), ['scrape arrow_function', 'scrape arrow_function', 'scrape_v2 arrow_function']);
   });
 
   it('skips over-budget text with a note and unknown extensions silently', async () => {

@@ -13,6 +13,7 @@
 import * as path from 'node:path';
 import type { Transport } from '../model';
 import type { SyntaxNode } from '../parse/treeSitter';
+import { moduleKeyOf } from './exportedStrings';
 import type { NodeIndex } from './nodeIndex';
 import { descendants, field, joinLiteral, namedChildren } from './syntax';
 import type { SourceAnalyzer, SourceContext, SourceFactsNodes, ToolRegistrationNodes } from './types';
@@ -94,7 +95,7 @@ class FileIndex {
   readonly importsMcp: boolean;
   readonly importsServerModule: boolean;
   readonly root: SyntaxNode;
-  private declarations: { imports: Map<string, string>; decls: Map<string, SyntaxNode[]>; bindings: Map<string, 'mcp' | 'other'> } | undefined;
+  private declarations: { imports: Map<string, string>; importedNames: Map<string, string>; decls: Map<string, SyntaxNode[]>; bindings: Map<string, 'mcp' | 'other'> } | undefined;
 
   constructor(readonly nodes: NodeIndex) {
     this.root = nodes.root;
@@ -114,6 +115,11 @@ class FileIndex {
   /** local name -> module specifier */
   get imports(): Map<string, string> {
     return this.declared().imports;
+  }
+
+  /** local name -> the name the module exports it as (`{ a as b }`: b -> a; `* as ns`: ns -> `*`) */
+  get importedNames(): Map<string, string> {
+    return this.declared().importedNames;
   }
 
   /** name -> declared values (initialisers, enum declarations, function declarations) */
@@ -137,7 +143,7 @@ class FileIndex {
    */
   private declared(): NonNullable<FileIndex['declarations']> {
     if (this.declarations) return this.declarations;
-    const d = (this.declarations = { imports: new Map<string, string>(), decls: new Map<string, SyntaxNode[]>(), bindings: new Map<string, 'mcp' | 'other'>() });
+    const d = (this.declarations = { imports: new Map<string, string>(), importedNames: new Map<string, string>(), decls: new Map<string, SyntaxNode[]>(), bindings: new Map<string, 'mcp' | 'other'>() });
     const text = this.nodes.text;
     for (const { type, node } of this.nodes.withinTyped(this.root, ['import_statement', 'call_expression', 'variable_declarator', 'enum_declaration', 'function_declaration', 'assignment_expression'])) {
       switch (type) {
@@ -183,6 +189,8 @@ class FileIndex {
       const parent = id.parent;
       if (parent?.type === 'import_specifier' && field(parent, 'alias') && field(parent, 'name')?.equals(id)) continue;
       this.imports.set(id.text, spec);
+      if (parent?.type === 'import_specifier') this.importedNames.set(id.text, field(parent, 'name')?.text ?? id.text);
+      else if (parent?.type === 'namespace_import') this.importedNames.set(id.text, '*');
     }
   }
 
@@ -275,7 +283,20 @@ function argumentsOf(call: SyntaxNode): SyntaxNode[] {
 
 /** Resolves expressions to a string value through same-file constants, enums and object literals. */
 class Resolver {
-  constructor(private readonly index: FileIndex) {}
+  constructor(private readonly index: FileIndex, private readonly context?: SourceContext) {}
+
+  /** `X` / `Obj.KEY` (`ns.X` for `import * as ns`) exported as a string constant by a sibling module. */
+  private imported(local: string, member?: string): string | undefined {
+    const strings = this.context?.importedStrings;
+    const spec = strings ? this.index.imports.get(local) : undefined;
+    const module = spec !== undefined && this.context ? moduleKeyOf(this.context.file, spec) : undefined;
+    const entries = module ? strings!.get(module) : undefined;
+    if (!entries) return undefined;
+    const name = this.index.importedNames.get(local);
+    if (name === undefined) return undefined;
+    if (name === '*') return member === undefined ? undefined : entries.get(member);
+    return entries.get(member === undefined ? name : `${name}.${member}`);
+  }
 
   string(node: SyntaxNode, depth = 0): string | undefined {
     if (depth > MAX_DEPTH) return undefined;
@@ -283,11 +304,12 @@ class Resolver {
     const literal = stringValue(n);
     if (literal !== undefined) return literal;
     if (isIdentifier(n)) {
-      for (const value of this.index.decls.get(n.text) ?? []) {
+      const values = this.index.decls.get(n.text);
+      for (const value of values ?? []) {
         const s = this.string(value, depth + 1);
         if (s !== undefined) return s;
       }
-      return undefined;
+      return values ? undefined : this.imported(n.text);
     }
     if (n.type === 'member_expression') {
       const obj = field(n, 'object');
@@ -303,7 +325,8 @@ class Resolver {
       }
       const object = this.object(obj, depth + 1);
       const entry = object ? property(object, prop) : undefined;
-      return entry ? this.string(entry.value, depth + 1) : undefined;
+      if (entry) return this.string(entry.value, depth + 1);
+      return obj.type === 'identifier' && !this.index.decls.has(obj.text) ? this.imported(obj.text, prop) : undefined;
     }
     return undefined;
   }
@@ -693,7 +716,7 @@ function tasksOwner(method: string, receiver: SyntaxNode): SyntaxNode {
 
 export const analyzeTypeScript: SourceAnalyzer = (_root, context, nodes): SourceFactsNodes => {
   const index = new FileIndex(nodes);
-  const a: Analysis = { index, resolve: new Resolver(index), context, registrations: [], transports: new Set() };
+  const a: Analysis = { index, resolve: new Resolver(index, context), context, registrations: [], transports: new Set() };
 
   for (const { node: call, kind, callee: fn, name: method } of namedCalls(nodes, SHAPE_RE)) {
     if (kind !== 'call_expression' || fn.type !== 'member_expression') continue;
