@@ -126,6 +126,21 @@ describe('source analysis: TypeScript / JavaScript', () => {
     assert.deepEqual(seen!.map((x) => x.join(' ')).sort(), ['scrape arrow_function', 'scrape arrow_function', 'scrape_v2 arrow_function']);
   });
 
+  it('reads the dispatch arms of a tools/call handler passed through a wrapper call', async () => {
+    const text = SDK_IMPORT + [
+      'import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";',
+      'import { allTools } from "./tools.js";',
+      'const server = new Server({});',
+      'server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: allTools.filter(ok) }));',
+      'server.setRequestHandler(CallToolRequestSchema, withTelemetry(async (request) => {',
+      '  const { name } = request.params;',
+      '  if (name === "kubectl_get") return get();',
+      '  if (name === "kubectl_delete") return del();',
+      '}));',
+    ].join('\n');
+    assert.deepEqual((await tools('/p/k.ts', text)).map((t) => t[0]), ['kubectl_get', 'kubectl_delete']);
+  });
+
   it('skips over-budget text with a note and unknown extensions silently', async () => {
     const long = 'x'.repeat(SOURCE_LIMITS.maxLineLength + 1);
     assert.equal(budgetProblem('/p/a.js', long)?.severity, 'note');

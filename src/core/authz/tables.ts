@@ -35,6 +35,8 @@ export const CLIENT_CONTROLLED: Readonly<Record<Lang, ReadonlySet<string>>> = {
  * Function names that are authorization helpers wherever they come from (libraries such as
  * auth0's `requireScopes`, fastmcp's `requireScopes`, project helpers). Compared lower-case
  * with underscores removed. A project's own function with a deny-on-failure check counts too.
+ * Not here: `isToolAllowed` (Sentry passes the granted skills, mcp-server-kubernetes reads an
+ * operator allow-list from the environment), so it counts only with the principal as input.
  */
 export const AUTH_HELPER_NAMES: ReadonlySet<string> = new Set([
   'requirescope', 'requirescopes', 'requiretoolscope', 'requirewritescope', 'requireauth', 'requireauthorization',
@@ -42,7 +44,7 @@ export const AUTH_HELPER_NAMES: ReadonlySet<string> = new Set([
   'guardscope', 'assertscope', 'assertscopes', 'assertauthorized', 'assertpermission', 'ensurescope',
   'ensurewritepermission', 'ensurepermission', 'checkpermission', 'checkscopes', 'checkscope', 'checktoolscope',
   'authorize', 'authorized', 'requiresauth', 'requireverifiedtoken', 'withauth', 'withscope', 'withscopes',
-  'scopepolicysatisfied', 'hasallscopes', 'hasscope', 'hasrequiredscopes', 'istoolallowed',
+  'scopepolicysatisfied', 'hasallscopes', 'hasscope', 'hasrequiredscopes',
   'toolscopes', 'toolroles', 'loginrequired', 'authrequired', 'permissionrequired',
 ]);
 

@@ -507,12 +507,23 @@ const CALL_SHAPES: Readonly<Record<string, CallHandler>> = {
     const [schema, handler] = args;
     if (!schema || !handler) return;
     const schemaName = stringValue(schema) ?? lastName(schema);
-    const fn = a.resolve.func(handler);
+    const fn = a.resolve.func(handler) ?? wrappedFunc(a, handler, 0);
     if (!fn) return;
     if (LIST_SCHEMAS.has(schemaName)) listedTools(a, receiver, fn);
     else if (CALL_SCHEMAS.has(schemaName)) dispatchArms(a, receiver, fn);
   },
 };
+
+/** The function a wrapper call passes through: `withTelemetry(async (request) => ...)`. */
+function wrappedFunc(a: Analysis, node: SyntaxNode, depth: number): SyntaxNode | undefined {
+  const call = unwrap(node);
+  if (call.type !== 'call_expression' || depth > 2) return undefined;
+  for (const arg of argumentsOf(call)) {
+    const fn = a.resolve.func(arg) ?? wrappedFunc(a, arg, depth + 1);
+    if (fn) return fn;
+  }
+  return undefined;
+}
 
 /** Entries of `tools: [...]` in a tools/list handler (arrays may be same-file constants, with spreads). */
 function listedTools(a: Analysis, receiver: SyntaxNode, fn: SyntaxNode): void {
