@@ -241,8 +241,12 @@ describe('quick fixes', () => {
     const fix = authzFixes(r.findings[0]!, text, r.server).find((f) => f.title.startsWith('Suppress'))!;
     const next = applyEdits(text, fix.edits);
     assert.match(next, /\/\/ mcp-secure-ignore MCPS201 .+\nserver\.tool\('status'/);
+    // The inserted `<reason: …>` placeholder does not suppress until the user writes a reason.
     const again = await lintAuthorizationDocument(`${ROOT}/a.ts`, next, r.server, { authorizationFunctions: [] });
-    assert.equal(applySuppressions(again, next).kept.length, 0);
+    assert.equal(applySuppressions(again, next).kept.length, 1);
+    const reasoned = next.replace(/<reason:[^>]*>/, 'public health probe, returns no data');
+    const third = await lintAuthorizationDocument(`${ROOT}/a.ts`, reasoned, r.server, { authorizationFunctions: [] });
+    assert.equal(applySuppressions(third, reasoned).kept.length, 0);
   });
 });
 
