@@ -96,6 +96,51 @@ describe('source analysis: TypeScript / JavaScript', () => {
     assert.deepEqual(seen, ['sdk-tool', 'arrow_function', 'call_expression', '"t"', 'program']);
   });
 
+  it('finds server.experimental.tasks.registerToolTask(name, config, { createTask, ... }) with createTask as the handler', async () => {
+    const text = 'import { z } from "zod";\n' + [
+      'export const register = (server) => {',
+      '  server.experimental.tasks.registerToolTask("research", { inputSchema: {}, execution: { taskSupport: "required" } }, {',
+      '    createTask: async (args, extra) => { const task = await extra.taskStore.createTask({}); return { task }; },',
+      '    getTask: async (args, extra) => extra.taskStore.getTask(extra.taskId),',
+      '    async getTaskResult(args, extra) { return extra.taskStore.getTaskResult(extra.taskId); },',
+      '  });',
+      '  agent.experimental.tasks.registerToolTask("not_mcp", {}, { createTask: async () => ({}) });',
+      '};',
+    ].join('\n');
+    const seen = await withSourceFacts('/p/a.js', text, (facts) => facts.registrations.map((r) => [r.name, r.kind, r.handlerNode?.type, r.handlerNode?.parent?.type === 'pair' ? r.handlerNode.parent.child(0)?.text : undefined]));
+    assert.deepEqual(seen, [['research', 'register-tool', 'arrow_function', 'createTask']]);
+    const method = SDK_IMPORT + 'const server = new McpServer({});\nconst handlers = { async createTask(args, extra) { return { task: {} }; }, getTask: h, getTaskResult: h };\nserver.experimental.tasks.registerToolTask("m", {}, handlers);\n';
+    const kinds = await withSourceFacts('/p/b.ts', method, (facts) => facts.registrations.map((r) => [r.name, r.handlerNode?.type]));
+    assert.deepEqual(kinds, [['m', 'method_definition']]);
+  });
+
+  it('reads fastmcp addTool({ ...toolConstant, _meta }) through the spread; a later own property wins', async () => {
+    const text = 'import { FastMCP } from "fastmcp";\nconst server = new FastMCP({ name: "f", version: "1" });\n' + [
+      'const scrapeTool = { name: "scrape", execute: async (args) => "ok" };',
+      'server.addTool({ ...scrapeTool, _meta: { alwaysLoad: true } });',
+      'const renamed = { ...scrapeTool, name: "scrape_v2" };',
+      'server.addTool(renamed);',
+      'server.addTool({ name: "shadowed", ...scrapeTool });',
+    ].join('\n');
+    const seen = await withSourceFacts('/p/a.js', text, (facts) => facts.registrations.map((r) => [r.name, r.handlerNode?.type]), { framework: 'fastmcp' });
+    assert.deepEqual(seen!.map((x) => x.join(' ')).sort(), ['scrape arrow_function', 'scrape arrow_function', 'scrape_v2 arrow_function']);
+  });
+
+  it('reads the dispatch arms of a tools/call handler passed through a wrapper call', async () => {
+    const text = SDK_IMPORT + [
+      'import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";',
+      'import { allTools } from "./tools.js";',
+      'const server = new Server({});',
+      'server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: allTools.filter(ok) }));',
+      'server.setRequestHandler(CallToolRequestSchema, withTelemetry(async (request) => {',
+      '  const { name } = request.params;',
+      '  if (name === "kubectl_get") return get();',
+      '  if (name === "kubectl_delete") return del();',
+      '}));',
+    ].join('\n');
+    assert.deepEqual((await tools('/p/k.ts', text)).map((t) => t[0]), ['kubectl_get', 'kubectl_delete']);
+  });
+
   it('skips over-budget text with a note and unknown extensions silently', async () => {
     const long = 'x'.repeat(SOURCE_LIMITS.maxLineLength + 1);
     assert.equal(budgetProblem('/p/a.js', long)?.severity, 'note');

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { ServerProject } from '../../src/core/model';
+import { clearAuthorizationCache, lintAuthorization } from '../../src/core/authz';
 import { analyzeProjects, analyzeProjectsDetailed, type ProjectAnalysis } from '../../src/core/projects';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/projects');
@@ -283,5 +284,51 @@ describe('analyzeProjects over test/fixtures/projects', () => {
     const server = result.servers[0];
     assert.deepEqual(server?.tools.map((t) => t.name), ['survives']);
     assert.deepEqual(server?.problems.map((p) => [path.basename(p.file), p.severity]), [['server.py', 'note']]);
+  });
+});
+
+describe('tool names from string constants exported by a sibling module', () => {
+  const root = '/virtual/ctx7';
+  const files: Record<string, string> = {
+    [`${root}/package.json`]: '{ "name": "ctx7", "dependencies": { "@modelcontextprotocol/sdk": "^1.17.0" } }',
+    [`${root}/src/lib/tool-names.ts`]: [
+      'export const QUERY_DOCS_TOOL = "query-docs";',
+      "export const RESOLVE_TOOL: string = 'resolve-library-id';",
+      'export const Tools = { SEARCH: "search-docs", "FETCH": `fetch-docs` } as const;',
+      'export const NOT_A_NAME = prefix + "x";',
+    ].join('\n'),
+    [`${root}/src/lib/index.ts`]: 'export const INDEX_TOOL = "from-index";\n',
+    [`${root}/src/index.ts`]: [
+      'import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";',
+      'import { QUERY_DOCS_TOOL, RESOLVE_TOOL as RESOLVE, Tools, NOT_A_NAME } from "./lib/tool-names.js";',
+      'import * as names from "./lib/tool-names.js";',
+      'import { INDEX_TOOL } from "./lib";',
+      'import { OTHER } from "some-package";',
+      'const server = new McpServer({ name: "x", version: "1" });',
+      'server.registerTool(QUERY_DOCS_TOOL, {}, async () => ({ content: [] }));',
+      'server.registerTool(RESOLVE, {}, async () => ({ content: [] }));',
+      'server.registerTool(Tools.SEARCH, {}, async () => ({ content: [] }));',
+      'server.registerTool(Tools.FETCH, {}, async () => ({ content: [] }));',
+      'server.registerTool(names.QUERY_DOCS_TOOL, {}, async () => ({ content: [] }));',
+      'server.registerTool(INDEX_TOOL, {}, async () => ({ content: [] }));',
+      'server.registerTool(NOT_A_NAME, {}, async () => ({ content: [] }));',
+      'server.registerTool(OTHER, {}, async () => ({ content: [] }));',
+    ].join('\n'),
+  };
+  const read = (over: Record<string, string> = {}) => async (f: string): Promise<string | undefined> => over[f] ?? files[f];
+
+  it('resolves named, aliased, namespace, index-module and object-member imports; skips the rest', async () => {
+    const { servers } = await analyzeProjects({ root, files: Object.keys(files), readFile: read() });
+    assert.deepEqual(servers[0]?.tools.map((t) => t.name), ['query-docs', 'resolve-library-id', 'search-docs', 'fetch-docs', 'query-docs', 'from-index']);
+    const names = `${root}/src/lib/tool-names.ts`;
+    const changed = await analyzeProjects({ root, files: Object.keys(files), readFile: read({ [names]: files[names]!.replace('"query-docs"', '"query-docs-v2"') }) });
+    assert.deepEqual(changed.servers[0]?.tools.map((t) => t.name).slice(0, 1), ['query-docs-v2']);
+  });
+
+  it('gives the authorization linter the same names', async () => {
+    clearAuthorizationCache();
+    const { servers } = await analyzeProjects({ root, files: Object.keys(files), readFile: read() });
+    const { verdicts } = await lintAuthorization({ root, servers, readFile: read(), settings: { authorizationFunctions: [] } });
+    assert.deepEqual([...new Set(verdicts.map((v) => v.tool))].sort(), ['fetch-docs', 'from-index', 'query-docs', 'resolve-library-id', 'search-docs']);
   });
 });

@@ -13,7 +13,7 @@ import { rangeOf } from '../projects/syntax';
 import type { RegistrationKind, SourceFactsNodes, ToolRegistrationNodes } from '../projects/types';
 import {
   AUTH_HELPER_NAMES, AUTH_SOURCES, AUTHN_EVIDENCE, CLIENT_CONTROLLED, DENY_WORDS, HTTP_TRANSPORT_CALLS, type Lang, langOf,
-  looksLikeAuthPredicate, NODE, normalizeName, SENSITIVE_CALLS, type SensitiveKind, SQL_WRITE, WRITE_METHODS,
+  isUnambiguousAuthPredicate, looksLikeAuthPredicate, NODE, normalizeName, REQUEST_CONTEXT_NAMES, SENSITIVE_CALLS, type SensitiveKind, SQL_WRITE, WRITE_METHODS,
 } from './tables';
 
 export interface Op { kind: SensitiveKind; label: string; range: SourceRange }
@@ -347,7 +347,12 @@ function classifyCondition(cond: SyntaxNode, cx: CondContext): 'auth' | 'client'
     const callee = calleeOf(c);
     if (!callee || !(isHelperName(callee.name, cx.helpers) || looksLikeAuthPredicate(callee.name))) return false;
     const argNames = argsOf(c).flatMap((a) => namesIn(a));
-    return !(argNames.some((n) => cx.argNames.has(n)) && !argNames.some((n) => STRONG_SOURCES.has(n) || cx.authLocals.has(n)));
+    const principalArg = argNames.some((n) => (STRONG_SOURCES.has(n) || cx.authLocals.has(n)
+      || ((AUTH_SOURCES[cx.lang].has(n) || REQUEST_CONTEXT_NAMES.has(n)) && !cx.argNames.has(n))));
+    // A path allow-list or an origin check (`isPathWithinAllowedDirectories(p, dirs)`) is not
+    // about the caller: a predicate named only by `allowed` / `access` needs the principal as input.
+    if (!principalArg && !isHelperName(callee.name, cx.helpers) && !isUnambiguousAuthPredicate(callee.name)) return false;
+    return !(argNames.some((n) => cx.argNames.has(n)) && !principalArg);
   });
   if (metaRef && !trulyStrong) return 'client';
   if (strongNames.length > 0 || predicate) return 'auth';
@@ -602,8 +607,18 @@ function scanStatement(env: BodyEnv, cx: CondContext, s: SyntaxNode, out: BodyFa
   if (['expression_statement', 'lexical_declaration', 'variable_declaration', 'short_var_declaration', 'assignment_statement'].includes(s.type)) {
     const firstCall = firstDesc(s, CALL_TYPES[lang]);
     const callee = firstCall ? calleeOf(firstCall) : undefined;
-    if (firstCall && callee) out.guardCalls.push({ name: callee.name, range: rangeOf(firstCall) });
+    if (firstCall && callee && !sdkContextMethod(callee, env.helpers)) out.guardCalls.push({ name: callee.name, range: rangeOf(firstCall) });
   }
+}
+
+/**
+ * `extra.taskStore.createTask(...)`, `ctx.report_progress(...)`: a method of the SDK's request
+ * context is not a project function, whatever project function shares its last name.
+ */
+function sdkContextMethod(callee: { name: string; full: string }, helpers: ReadonlySet<string>): boolean {
+  const dot = callee.full.search(/\??\./);
+  if (dot <= 0 || !REQUEST_CONTEXT_NAMES.has(callee.full.slice(0, dot))) return false;
+  return !isHelperName(callee.name, helpers) && !isUnambiguousAuthPredicate(callee.name);
 }
 
 /** Facts of a list of statements: checks before the first sensitive op, all ops and calls. */

@@ -11,8 +11,9 @@ import * as path from 'node:path';
 import type { Finding, FindingSeverity, ServerProject, SourceRange } from '../model';
 import { languageForFile } from '../parse/treeSitter';
 import { releaseDocumentTree, withSourceFacts } from '../projects/source';
+import { projectStrings, stringsKeyFor, withFileStrings, type ProjectStrings } from '../projects/exportedStrings';
 import { extractFileFacts, type FileFacts, type FnSummary, type Op, type ToolFacts } from './facts';
-import { AUTH_HELPER_NAMES, looksLikeAuthPredicate, normalizeName } from './tables';
+import { AUTH_HELPER_NAMES, isUnambiguousAuthPredicate, normalizeName } from './tables';
 
 export interface AuthzSettings { authorizationFunctions: string[] }
 
@@ -38,7 +39,7 @@ export interface LintAuthorizationInput {
 export interface LintAuthorizationResult { findings: Finding[]; verdicts: ToolVerdict[] }
 
 /** Plain facts of a project's files from the last full run (keyed by project root). */
-interface ProjectCache { root: string; files: Map<string, FileFacts> }
+interface ProjectCache { root: string; files: Map<string, FileFacts>; strings?: ProjectStrings }
 const CACHE = new Map<string, ProjectCache>();
 
 /**
@@ -74,15 +75,15 @@ export function hashText(text: string): string {
  * One file's facts. `document`: an open document being edited — its tree is kept so the next
  * version parses incrementally, and `previous` facts let unchanged tools be reused.
  */
-async function fileFacts(file: string, text: string, project: ServerProject, helpers: ReadonlySet<string>, document: { previous?: FileFacts } | undefined): Promise<FileFacts | undefined> {
+async function fileFacts(file: string, text: string, project: ServerProject, helpers: ReadonlySet<string>, document: { previous?: FileFacts } | undefined, importedStrings: ProjectStrings | undefined): Promise<FileFacts | undefined> {
   const language = languageForFile(file);
   if (!language) return undefined;
-  const key = `${project.framework}\u0000${[...helpers].sort().join(',')}`;
+  const key = `${project.framework}\u0000${[...helpers].sort().join(',')}\u0000${stringsKeyFor(file, text, importedStrings)}`;
   const known = FILE_FACTS.get(file);
   if (known && known.key === key && known.text === text) return known.facts;
   let facts: FileFacts | undefined;
   try {
-    facts = await withSourceFacts(file, text, (nodes, tree) => extractFileFacts({ file, text, language, framework: project.framework, helpers, previous: document?.previous }, nodes, tree.rootNode), { framework: project.framework, keepTree: document !== undefined });
+    facts = await withSourceFacts(file, text, (nodes, tree) => extractFileFacts({ file, text, language, framework: project.framework, helpers, previous: document?.previous }, nodes, tree.rootNode), { framework: project.framework, keepTree: document !== undefined, importedStrings });
   } catch {
     facts = undefined;
   }
@@ -100,14 +101,19 @@ export async function lintAuthorization(input: LintAuthorizationInput): Promise<
   for (const project of input.servers) {
     const files = new Map<string, FileFacts>();
     const texts = new Map<string, string>();
+    const read: Array<[string, string]> = [];
     for (const file of project.sources) {
       let text: string | undefined;
       try { text = await input.readFile(file); } catch { text = undefined; }
-      if (text === undefined) continue;
-      const facts = await fileFacts(file, text, project, helpers, undefined);
+      if (text !== undefined) read.push([file, text]);
+    }
+    // Tool names may be string constants exported by a sibling module.
+    const strings = project.language === 'python' || project.language === 'go' ? undefined : projectStrings(read);
+    for (const [file, text] of read) {
+      const facts = await fileFacts(file, text, project, helpers, undefined, strings);
       if (facts) { files.set(file, facts); texts.set(file, text); }
     }
-    CACHE.set(project.root, { root: input.root, files });
+    CACHE.set(project.root, { root: input.root, files, strings });
     const result = lintProject(input.root, project, files, helpers, undefined);
     findings.push(...result.findings);
     verdicts.push(...result.verdicts);
@@ -127,7 +133,9 @@ export async function lintAuthorizationDocumentDetailed(file: string, text: stri
   const cached = CACHE.get(project.root);
   const files = new Map(cached?.files ?? []);
   const previous = FIX_STATE.get(file);
-  const facts = await fileFacts(file, text, project, helpers, { previous: previous?.project.root === project.root ? previous.facts : cached?.files.get(file) });
+  const strings = withFileStrings(cached?.strings, file, text);
+  if (cached) cached.strings = strings;
+  const facts = await fileFacts(file, text, project, helpers, { previous: previous?.project.root === project.root ? previous.facts : cached?.files.get(file) }, strings);
   if (facts) files.set(file, facts); else files.delete(file);
   if (cached && facts) cached.files.set(file, facts);
   if (facts) FIX_STATE.set(file, { text, facts, project });
@@ -235,7 +243,7 @@ function decide(index: ProjectIndex, facts: FileFacts, tool: ToolFacts): Decisio
 
   // Python decorators.
   for (const d of tool.decoratorsBelow) {
-    const r = checksFn(index, d.name, 0) ?? (looksLikeAuthPredicate(d.name) || AUTH_HELPER_NAMES.has(normalizeName(d.name)) ? 'check' : undefined);
+    const r = checksFn(index, d.name, 0) ?? (isUnambiguousAuthPredicate(d.name) ? 'check' : undefined);
     if (r === 'check') return { verdict: 'protected', reason: `decorator \`@${d.name}\``, related: rel };
     if (r === 'fail-open') return { verdict: 'unprotected', rule: 'MCPS202', reason: `\`@${d.name}\` lets calls without a token through`, related: [{ file: facts.file, range: d.range, message: `\`@${d.name}\` passes when the token is missing.` }] };
   }
@@ -250,7 +258,7 @@ function decide(index: ProjectIndex, facts: FileFacts, tool: ToolFacts): Decisio
   }
   // Wrappers: `requireScopes([...], handler)`.
   for (const w of tool.wrappers) {
-    const r = checksFn(index, w.name, 0) ?? (looksLikeAuthPredicate(w.name) ? 'check' : undefined);
+    const r = checksFn(index, w.name, 0) ?? (isUnambiguousAuthPredicate(w.name) ? 'check' : undefined);
     if (r === 'check') return { verdict: 'protected', reason: `wrapped by \`${w.name}\``, related: rel };
     if (r === 'fail-open') return { verdict: 'unprotected', rule: 'MCPS202', reason: `\`${w.name}\` lets calls without a token through`, related: [{ file: facts.file, range: w.range, message: 'This wrapper passes when the token is missing.' }] };
   }

@@ -35,6 +35,8 @@ export const CLIENT_CONTROLLED: Readonly<Record<Lang, ReadonlySet<string>>> = {
  * Function names that are authorization helpers wherever they come from (libraries such as
  * auth0's `requireScopes`, fastmcp's `requireScopes`, project helpers). Compared lower-case
  * with underscores removed. A project's own function with a deny-on-failure check counts too.
+ * Not here: `isToolAllowed` (Sentry passes the granted skills, mcp-server-kubernetes reads an
+ * operator allow-list from the environment), so it counts only with the principal as input.
  */
 export const AUTH_HELPER_NAMES: ReadonlySet<string> = new Set([
   'requirescope', 'requirescopes', 'requiretoolscope', 'requirewritescope', 'requireauth', 'requireauthorization',
@@ -42,7 +44,7 @@ export const AUTH_HELPER_NAMES: ReadonlySet<string> = new Set([
   'guardscope', 'assertscope', 'assertscopes', 'assertauthorized', 'assertpermission', 'ensurescope',
   'ensurewritepermission', 'ensurepermission', 'checkpermission', 'checkscopes', 'checkscope', 'checktoolscope',
   'authorize', 'authorized', 'requiresauth', 'requireverifiedtoken', 'withauth', 'withscope', 'withscopes',
-  'scopepolicysatisfied', 'hasallscopes', 'hasscope', 'hasrequiredscopes', 'istoolallowed',
+  'scopepolicysatisfied', 'hasallscopes', 'hasscope', 'hasrequiredscopes',
   'toolscopes', 'toolroles', 'loginrequired', 'authrequired', 'permissionrequired',
 ]);
 
@@ -59,6 +61,23 @@ export function looksLikeAuthPredicate(name: string): boolean {
   if (AUTH_HELPER_NAMES.has(n)) return true;
   return PREDICATE_PREFIXES.some((p) => n.startsWith(p)) && PREDICATE_WORDS.some((w) => n.includes(w));
 }
+
+/**
+ * Words that name the caller's rights whatever the arguments: `hasScope`, `checkPermission`,
+ * `isAdmin`. `allowed` / `access` alone do not (`isPathWithinAllowedDirectories`,
+ * `canAccessEndpoint`): such a predicate counts only when an input is the principal.
+ */
+const UNAMBIGUOUS_PREDICATE_WORDS = ['scope', 'permission', 'role', 'authoriz', 'admin', 'grant', 'entitle'];
+
+/** An authorization predicate by its name alone (see `looksLikeAuthPredicate` for candidates). */
+export function isUnambiguousAuthPredicate(name: string): boolean {
+  const n = normalizeName(name);
+  if (AUTH_HELPER_NAMES.has(n)) return true;
+  return PREDICATE_PREFIXES.some((p) => n.startsWith(p)) && UNAMBIGUOUS_PREDICATE_WORDS.some((w) => n.includes(w));
+}
+
+/** Parameter names that carry the SDK's request context (and with it the auth object). */
+export const REQUEST_CONTEXT_NAMES: ReadonlySet<string> = new Set(['extra', 'ctx', 'context', 'req', 'request']);
 
 /** Kinds of sensitive work; the first three make a tool destructive. */
 export type SensitiveKind = 'delete' | 'write' | 'exec' | 'send';

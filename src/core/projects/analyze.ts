@@ -15,6 +15,7 @@ import {
   manifestPriority,
   manifestProjectRoot,
 } from './manifests';
+import { projectStrings } from './exportedStrings';
 import { analyzeSourceText, errorMessage } from './source';
 import { CASE_KINDS, LIST_KINDS, type ToolRegistration } from './types';
 
@@ -192,10 +193,12 @@ export async function analyzeProjectsDetailed(input: AnalyzeProjectsInput): Prom
       extensions.has(path.extname(f).toLowerCase())
       && owningRoot(f, boundaries[seed.ecosystem]) === seed.root
       && !isExcludedSource(seed.root, f));
-    const results = await mapLimited(sourceFiles, READ_CONCURRENCY, async (file) => {
-      const { text, problem } = await safeRead(input.readFile, file);
+    // Read first: tool names may be string constants exported by a sibling module.
+    const read = await mapLimited(sourceFiles, READ_CONCURRENCY, async (file) => ({ file, ...await safeRead(input.readFile, file) }));
+    const importedStrings = seed.ecosystem === 'node' ? projectStrings(read.flatMap((r) => (r.text === undefined ? [] : [[r.file, r.text] as const]))) : undefined;
+    const results = await mapLimited(read, READ_CONCURRENCY, async ({ file, text, problem }) => {
       if (text === undefined) return { facts: undefined, problems: problem ? [problem] : [] };
-      return analyzeSourceText(file, text, { framework: seed.framework });
+      return analyzeSourceText(file, text, { framework: seed.framework, importedStrings });
     });
     const fileProblems = results.flatMap((r) => r.problems);
     const facts = results.flatMap((r) => (r.facts ? [r.facts] : []));

@@ -11,6 +11,7 @@ export {
 } from './manifests';
 export { analyzeSourceText, withSourceFacts, extractSourceFacts, toRegistration, budgetProblem, SOURCE_LIMITS, releaseDocumentTree, editBetween } from './source';
 export type { SourceFileOptions } from './source';
+export { projectStrings, type ProjectStrings } from './exportedStrings';
 export { CASE_KINDS, LIST_KINDS } from './types';
 export type {
   RegistrationKind,

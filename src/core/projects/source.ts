@@ -6,6 +6,7 @@
  */
 import type { FileProblem, ServerFramework } from '../model';
 import { getParser, languageForFile, parseSource, parseWith, type SourceLanguage, type SourceParser, type SyntaxTree } from '../parse/treeSitter';
+import { stringsKeyFor, type ProjectStrings } from './exportedStrings';
 import { analyzeGo } from './go';
 import { NodeIndex } from './nodeIndex';
 import { analyzePython } from './python';
@@ -99,6 +100,12 @@ export interface SourceFileOptions {
    * next version incrementally from it (see {@link releaseDocumentTree}).
    */
   keepTree?: boolean;
+  /**
+   * String constants exported by the project's JS/TS files (`projectStrings`): tool names
+   * imported from a sibling module resolve through them. The caller's cache key must cover
+   * what the file can read (`stringsKeyFor`).
+   */
+  importedStrings?: ProjectStrings;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -214,6 +221,7 @@ export async function withSourceFacts<T>(
   if (!language || budgetProblem(file, text)) return undefined;
   const context: SourceContext = { file, language };
   if (options.framework) context.framework = options.framework;
+  if (options.importedStrings) context.importedStrings = options.importedStrings;
   if (options.keepTree) {
     const parser = await getParser(language);
     // From here to the end no await: the kept tree cannot change under `fn`.
@@ -236,7 +244,7 @@ const NO_FACTS: SourceFacts = { registrations: [], transports: [], serverEvidenc
  * in the editor; an unchanged file (same text, same options) is not parsed again. Results are
  * plain data that callers only read. Bounded: cleared when it grows past the limit.
  */
-const ANALYSED = new Map<string, { text: string; result: { facts: SourceFacts; problems: FileProblem[] } }>();
+const ANALYSED = new Map<string, { text: string; strings: string; result: { facts: SourceFacts; problems: FileProblem[] } }>();
 const ANALYSED_LIMIT = 20_000;
 
 /** Tool registrations, transports and server evidence of one file, as plain data. */
@@ -246,11 +254,12 @@ export async function analyzeSourceText(
   options: SourceFileOptions = {},
 ): Promise<{ facts: SourceFacts; problems: FileProblem[] }> {
   const key = `${file}\u0000${options.language ?? ''}\u0000${options.framework ?? ''}`;
+  const strings = stringsKeyFor(file, text, options.importedStrings);
   const cached = ANALYSED.get(key);
-  if (cached && cached.text === text) return cached.result;
+  if (cached && cached.text === text && cached.strings === strings) return cached.result;
   const result = await analyzeSourceTextUncached(file, text, options);
   if (ANALYSED.size >= ANALYSED_LIMIT) ANALYSED.clear();
-  ANALYSED.set(key, { text, result });
+  ANALYSED.set(key, { text, strings, result });
   return result;
 }
 

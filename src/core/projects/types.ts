@@ -6,6 +6,7 @@
  */
 import type { ServerFramework, SourceRange, Transport } from '../model';
 import type { SourceLanguage, SyntaxNode } from '../parse/treeSitter';
+import type { ProjectStrings } from './exportedStrings';
 import type { NodeIndex } from './nodeIndex';
 
 export type RegistrationKind =
@@ -89,6 +90,8 @@ export interface SourceContext {
   language: SourceLanguage;
   /** The project's framework, when the file belongs to a known project. */
   framework?: ServerFramework;
+  /** String constants exported by the project's other JS/TS files (names imported from siblings). */
+  importedStrings?: ProjectStrings;
 }
 
 /** One language's extractor. */

@@ -13,6 +13,7 @@
 import * as path from 'node:path';
 import type { Transport } from '../model';
 import type { SyntaxNode } from '../parse/treeSitter';
+import { moduleKeyOf } from './exportedStrings';
 import type { NodeIndex } from './nodeIndex';
 import { descendants, field, joinLiteral, namedChildren } from './syntax';
 import type { SourceAnalyzer, SourceContext, SourceFactsNodes, ToolRegistrationNodes } from './types';
@@ -94,7 +95,7 @@ class FileIndex {
   readonly importsMcp: boolean;
   readonly importsServerModule: boolean;
   readonly root: SyntaxNode;
-  private declarations: { imports: Map<string, string>; decls: Map<string, SyntaxNode[]>; bindings: Map<string, 'mcp' | 'other'> } | undefined;
+  private declarations: { imports: Map<string, string>; importedNames: Map<string, string>; decls: Map<string, SyntaxNode[]>; bindings: Map<string, 'mcp' | 'other'> } | undefined;
 
   constructor(readonly nodes: NodeIndex) {
     this.root = nodes.root;
@@ -114,6 +115,11 @@ class FileIndex {
   /** local name -> module specifier */
   get imports(): Map<string, string> {
     return this.declared().imports;
+  }
+
+  /** local name -> the name the module exports it as (`{ a as b }`: b -> a; `* as ns`: ns -> `*`) */
+  get importedNames(): Map<string, string> {
+    return this.declared().importedNames;
   }
 
   /** name -> declared values (initialisers, enum declarations, function declarations) */
@@ -137,7 +143,7 @@ class FileIndex {
    */
   private declared(): NonNullable<FileIndex['declarations']> {
     if (this.declarations) return this.declarations;
-    const d = (this.declarations = { imports: new Map<string, string>(), decls: new Map<string, SyntaxNode[]>(), bindings: new Map<string, 'mcp' | 'other'>() });
+    const d = (this.declarations = { imports: new Map<string, string>(), importedNames: new Map<string, string>(), decls: new Map<string, SyntaxNode[]>(), bindings: new Map<string, 'mcp' | 'other'>() });
     const text = this.nodes.text;
     for (const { type, node } of this.nodes.withinTyped(this.root, ['import_statement', 'call_expression', 'variable_declarator', 'enum_declaration', 'function_declaration', 'assignment_expression'])) {
       switch (type) {
@@ -183,6 +189,8 @@ class FileIndex {
       const parent = id.parent;
       if (parent?.type === 'import_specifier' && field(parent, 'alias') && field(parent, 'name')?.equals(id)) continue;
       this.imports.set(id.text, spec);
+      if (parent?.type === 'import_specifier') this.importedNames.set(id.text, field(parent, 'name')?.text ?? id.text);
+      else if (parent?.type === 'namespace_import') this.importedNames.set(id.text, '*');
     }
   }
 
@@ -275,7 +283,20 @@ function argumentsOf(call: SyntaxNode): SyntaxNode[] {
 
 /** Resolves expressions to a string value through same-file constants, enums and object literals. */
 class Resolver {
-  constructor(private readonly index: FileIndex) {}
+  constructor(private readonly index: FileIndex, private readonly context?: SourceContext) {}
+
+  /** `X` / `Obj.KEY` (`ns.X` for `import * as ns`) exported as a string constant by a sibling module. */
+  private imported(local: string, member?: string): string | undefined {
+    const strings = this.context?.importedStrings;
+    const spec = strings ? this.index.imports.get(local) : undefined;
+    const module = spec !== undefined && this.context ? moduleKeyOf(this.context.file, spec) : undefined;
+    const entries = module ? strings!.get(module) : undefined;
+    if (!entries) return undefined;
+    const name = this.index.importedNames.get(local);
+    if (name === undefined) return undefined;
+    if (name === '*') return member === undefined ? undefined : entries.get(member);
+    return entries.get(member === undefined ? name : `${name}.${member}`);
+  }
 
   string(node: SyntaxNode, depth = 0): string | undefined {
     if (depth > MAX_DEPTH) return undefined;
@@ -283,11 +304,12 @@ class Resolver {
     const literal = stringValue(n);
     if (literal !== undefined) return literal;
     if (isIdentifier(n)) {
-      for (const value of this.index.decls.get(n.text) ?? []) {
+      const values = this.index.decls.get(n.text);
+      for (const value of values ?? []) {
         const s = this.string(value, depth + 1);
         if (s !== undefined) return s;
       }
-      return undefined;
+      return values ? undefined : this.imported(n.text);
     }
     if (n.type === 'member_expression') {
       const obj = field(n, 'object');
@@ -303,7 +325,8 @@ class Resolver {
       }
       const object = this.object(obj, depth + 1);
       const entry = object ? property(object, prop) : undefined;
-      return entry ? this.string(entry.value, depth + 1) : undefined;
+      if (entry) return this.string(entry.value, depth + 1);
+      return obj.type === 'identifier' && !this.index.decls.has(obj.text) ? this.imported(obj.text, prop) : undefined;
     }
     return undefined;
   }
@@ -399,11 +422,33 @@ function addNamed(a: Analysis, reg: Omit<ToolRegistrationNodes, 'name'>, nameExp
   a.registrations.push({ name, ...reg, nameNode: nameExpr });
 }
 
-/** fastmcp tool objects: `{ name, execute }`. */
+/**
+ * A property of an object literal, looking through `...spread` of same-file object constants
+ * (`{ ...scrapeTool, _meta }`); the last occurrence wins, as at run time.
+ */
+function spreadProperty(a: Analysis, object: SyntaxNode, key: string, depth = 0): { key: SyntaxNode; value: SyntaxNode } | undefined {
+  const own = property(object, key);
+  const members = namedChildren(object);
+  if (depth > 3 || !members.some((m) => m.type === 'spread_element')) return own;
+  let found: { key: SyntaxNode; value: SyntaxNode } | undefined;
+  for (const member of members) {
+    if (member.type === 'spread_element') {
+      const inner = namedChildren(member)[0];
+      const spread = inner ? a.resolve.object(inner) : undefined;
+      const entry = spread ? spreadProperty(a, spread, key, depth + 1) : undefined;
+      if (entry) found = entry;
+    } else if (own && member.startIndex <= own.key.startIndex && own.key.endIndex <= member.endIndex) {
+      found = own;
+    }
+  }
+  return found;
+}
+
+/** fastmcp tool objects: `{ name, execute }`, also `{ ...toolConstant, _meta }`. */
 function addFastmcpTool(a: Analysis, call: SyntaxNode, receiver: SyntaxNode, toolExpr: SyntaxNode): void {
   const object = a.resolve.object(toolExpr);
-  const name = object ? property(object, 'name') : undefined;
-  const execute = object ? property(object, 'execute') : undefined;
+  const name = object ? spreadProperty(a, object, 'name') : undefined;
+  const execute = object ? spreadProperty(a, object, 'execute') : undefined;
   if (!object || !name || !execute) return;
   addNamed(a, { kind: 'fastmcp-add-tool', nameNode: name.value, registrationNode: call, handlerNode: execute.value, receiver: receiver.text }, name.value);
 }
@@ -441,6 +486,16 @@ const CALL_SHAPES: Readonly<Record<string, CallHandler>> = {
     if (args.length < 2 || !first) return;
     addNamed(a, { kind: 'register-tool', nameNode: first, registrationNode: call, handlerNode: cb, receiver: receiver.text }, first);
   },
+  // v1 tasks API `server.experimental.tasks.registerToolTask(name, config, { createTask, getTask, getTaskResult })`:
+  // `createTask(args, extra)` receives the call and starts the tool's work (the other two poll the
+  // task store), so it is the handler an authorization check belongs in.
+  registerToolTask(a, call, receiver, args) {
+    const [first, , handlers] = args;
+    if (args.length < 3 || !first || !handlers) return;
+    const object = a.resolve.object(handlers);
+    const createTask = object ? property(object, 'createTask') : undefined;
+    addNamed(a, { kind: 'register-tool', nameNode: first, registrationNode: call, handlerNode: createTask?.value, receiver: receiver.text }, first);
+  },
   addTool(a, call, receiver, args) {
     if (args[0]) addFastmcpTool(a, call, receiver, args[0]);
   },
@@ -452,12 +507,23 @@ const CALL_SHAPES: Readonly<Record<string, CallHandler>> = {
     const [schema, handler] = args;
     if (!schema || !handler) return;
     const schemaName = stringValue(schema) ?? lastName(schema);
-    const fn = a.resolve.func(handler);
+    const fn = a.resolve.func(handler) ?? wrappedFunc(a, handler, 0);
     if (!fn) return;
     if (LIST_SCHEMAS.has(schemaName)) listedTools(a, receiver, fn);
     else if (CALL_SCHEMAS.has(schemaName)) dispatchArms(a, receiver, fn);
   },
 };
+
+/** The function a wrapper call passes through: `withTelemetry(async (request) => ...)`. */
+function wrappedFunc(a: Analysis, node: SyntaxNode, depth: number): SyntaxNode | undefined {
+  const call = unwrap(node);
+  if (call.type !== 'call_expression' || depth > 2) return undefined;
+  for (const arg of argumentsOf(call)) {
+    const fn = a.resolve.func(arg) ?? wrappedFunc(a, arg, depth + 1);
+    if (fn) return fn;
+  }
+  return undefined;
+}
 
 /** Entries of `tools: [...]` in a tools/list handler (arrays may be same-file constants, with spreads). */
 function listedTools(a: Analysis, receiver: SyntaxNode, fn: SyntaxNode): void {
@@ -651,15 +717,23 @@ const SHAPE_RE = new RegExp(`\\.\\s*(${Object.keys(CALL_SHAPES).join('|')})\\b`,
 const TRANSPORT_NAME_RE = namePattern([...Object.keys(TRANSPORT_CALLEES), 'start', 'MCPServer', ...ROUTE_METHODS]);
 const SERVER_CONSTRUCTOR_RE = namePattern(SERVER_CONSTRUCTORS);
 
+/** `server` of `server.experimental.tasks` for `registerToolTask` (the receiver decisions are about the server). */
+function tasksOwner(method: string, receiver: SyntaxNode): SyntaxNode {
+  if (method !== 'registerToolTask' || receiver.type !== 'member_expression' || field(receiver, 'property')?.text !== 'tasks') return receiver;
+  const experimental = field(receiver, 'object');
+  if (experimental?.type !== 'member_expression' || field(experimental, 'property')?.text !== 'experimental') return receiver;
+  return field(experimental, 'object') ?? receiver;
+}
+
 export const analyzeTypeScript: SourceAnalyzer = (_root, context, nodes): SourceFactsNodes => {
   const index = new FileIndex(nodes);
-  const a: Analysis = { index, resolve: new Resolver(index), context, registrations: [], transports: new Set() };
+  const a: Analysis = { index, resolve: new Resolver(index, context), context, registrations: [], transports: new Set() };
 
   for (const { node: call, kind, callee: fn, name: method } of namedCalls(nodes, SHAPE_RE)) {
     if (kind !== 'call_expression' || fn.type !== 'member_expression') continue;
     const shape = Object.prototype.hasOwnProperty.call(CALL_SHAPES, method) ? CALL_SHAPES[method] : undefined;
     const receiver = field(fn, 'object');
-    if (!shape || !receiver || !receiverAccepted(a, receiver)) continue;
+    if (!shape || !receiver || !receiverAccepted(a, tasksOwner(method, receiver))) continue;
     shape(a, call, receiver, argumentsOf(call));
   }
   frameworkClasses(a);

@@ -12,7 +12,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import { clearAuthorizationCache, lintAuthorization } from '../../../src/core/authz';
 import { frameworkFor, manifestDependencies } from '../../../src/core/projects/manifests';
-import { analyzeSourceText, projectRegistrations } from '../../../src/core/projects';
+import { analyzeSourceText, projectRegistrations, projectStrings } from '../../../src/core/projects';
 import { languageForFile, parseSource } from '../../../src/core/parse/treeSitter';
 import type { ServerProject } from '../../../src/core/model';
 
@@ -85,8 +85,9 @@ export async function lintPackage(dir: string, only?: (file: string) => string |
   const t0 = performance.now();
   const problems: string[] = [];
   const registrations = [];
+  const importedStrings = projectStrings(texts);
   for (const [f, text] of texts) {
-    const r = await analyzeSourceText(f, text, { framework });
+    const r = await analyzeSourceText(f, text, { framework, importedStrings });
     registrations.push(...r.facts.registrations);
     problems.push(...r.problems.map((p) => `${rel(p.file)}: ${p.message}`));
   }
