@@ -48,7 +48,7 @@ const vscode = {
     workspaceFolders: [],
     createFileSystemWatcher: () => ({ onDidChange: event, onDidCreate: event, onDidDelete: event, dispose() {} }),
     onDidChangeWorkspaceFolders: event, onDidChangeConfiguration: event, onDidGrantWorkspaceTrust: event,
-    onDidChangeTextDocument: event, onDidOpenTextDocument: event, textDocuments: [],
+    onDidChangeTextDocument: event, onDidOpenTextDocument: event, onDidCloseTextDocument: event, textDocuments: [],
     getConfiguration: () => ({ get: (_k, d) => d }),
   },
   languages: { createDiagnosticCollection: () => ({ clear() {}, set() {}, dispose() {} }), registerCodeActionsProvider: () => disposable },
