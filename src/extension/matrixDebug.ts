@@ -12,10 +12,10 @@
  * - Anything else (Go, docker, uvx, …): not debugged; the run says so and does not start.
  */
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MatrixConfig } from '../core/matrix/types';
+import { freePort } from '../core/util/freePort';
 
 export type DebugPlan =
   | { kind: 'node'; env: NodeJS.ProcessEnv; describe: string }
@@ -45,7 +45,7 @@ export async function planDebug(config: MatrixConfig, cwd: string): Promise<Debu
     if (!ok) {
       return { kind: 'unsupported', reason: `the server's interpreter (${config.server.command}) cannot import debugpy. Install it into the server's environment (pip install debugpy) to debug matrix cells.` };
     }
-    const port = await freeLocalPort();
+    const port = await freePort();
     const args = ['-m', 'debugpy', '--connect', `127.0.0.1:${port}`, ...(config.server.args ?? [])];
     return {
       kind: 'python',
@@ -60,16 +60,6 @@ export async function planDebug(config: MatrixConfig, cwd: string): Promise<Debu
   };
 }
 
-async function freeLocalPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const INSPECTOR_LINE = /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//g;
 

@@ -6,8 +6,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
-import { createServer } from 'node:net';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { freePort } from '../util/freePort';
+
+export { freePort };
 import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
 const MAX_LINE = 8 * 1024 * 1024;
@@ -140,17 +142,6 @@ function removeHooks(force: boolean): void {
   process.off('exit', onExit);
   process.off('SIGINT', onSigint);
   process.off('SIGTERM', onSigint);
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Resolves when something accepts TCP connections on 127.0.0.1:port. */
