@@ -7,7 +7,7 @@
 // Alone: node --import tsx --test test/integration/matrix-scaffold.integration.test.ts
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { discover } from '../../src/core/discovery/discover';
@@ -18,19 +18,9 @@ import { probeServerTools } from '../../src/core/matrix/probe';
 import { runMatrix } from '../../src/core/matrix/run';
 import { buildMatrixDocument, launchesFromConfigs, proposePrincipals, toolScopesFromFacts, type ConfigLaunch } from '../../src/core/matrix/scaffold';
 import { HOSTILE_PRINCIPALS } from '../../src/core/matrix/types';
+import { processesWith } from './lib/processes';
 
 const demo = join(__dirname, '..', '..', 'examples', 'demo-workspace');
-
-function processesWith(marker: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(marker)) pids.push(Number(name));
-    } catch { /* gone */ }
-  }
-  return pids;
-}
 
 test('notes-server: launch from .vscode/mcp.json, tools/list through the probe, the scaffold runs as a matrix', { timeout: 120_000 }, async () => {
   const d = await discover({ root: demo });

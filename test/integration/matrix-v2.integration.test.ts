@@ -12,7 +12,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -25,22 +24,11 @@ import { startIssuer } from '../../src/core/matrix/issuer';
 import { freePort, ManagedProcess, ProcessStdioTransport, waitForPort } from '../../src/core/matrix/proc';
 import { addStandardHeaders, encodeHeaderValue, isUnsupportedRevision } from '../../src/core/matrix/protocol';
 import type { MatrixConfig, MatrixResult } from '../../src/core/matrix/types';
+import { processesWith } from './lib/processes';
 
 const root = join(__dirname, '..', '..');
 const fixtures = join(root, 'test', 'fixtures', 'matrix');
 const CHECKED = ['read_doc', 'write_doc', 'admin_purge', 'echo'];
-
-/** Pids of live processes whose command line contains marker. */
-function processesWith(marker: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(marker)) pids.push(Number(name));
-    } catch { /* gone */ }
-  }
-  return pids;
-}
 
 type T = 'stdio' | 'http';
 /** 'both': 2026-07-28 and 2025 (the SDK v2 default); 'modern': 2026-07-28 only (legacy: 'reject'). */

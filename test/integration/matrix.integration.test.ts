@@ -9,29 +9,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadMatrixFile } from '../../src/core/matrix/load';
 import { runMatrix, type RunMatrixOptions } from '../../src/core/matrix/run';
 import { matrixToJson } from '../../src/core/matrix/report';
 import type { MatrixConfig, MatrixEvent, MatrixResult } from '../../src/core/matrix/types';
+import { processesWith } from './lib/processes';
 
 const root = join(__dirname, '..', '..');
 const fixtures = join(root, 'test', 'fixtures', 'matrix');
 const CHECKED = ['read_doc', 'write_doc', 'admin_purge', 'echo'];
-
-/** Pids of live processes whose command line contains marker. */
-function processesWith(marker: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(marker)) pids.push(Number(name));
-    } catch { /* gone */ }
-  }
-  return pids;
-}
 
 type T = 'stdio' | 'http' | 'sse';
 
