@@ -791,6 +791,11 @@ export interface FileInput {
   helpers: ReadonlySet<string>;
   /** Facts of the previous version of this file: unchanged tools and functions are reused (keystroke path). */
   previous?: FileFacts;
+  /**
+   * No tool can reach this file's functions (its project registers none): summarise only the
+   * functions that can be tool-call middleware (`toolScopeMiddleware`), name the others.
+   */
+  light?: boolean;
 }
 
 /** Moves every position of a cached fact by whole lines (same column) and offsets. */
@@ -851,6 +856,10 @@ export function extractFileFacts(input: FileInput, facts: SourceFactsNodes, root
   }
 }
 
+/** Idiom G: a middleware reads the called tool's name (`params.name`, `mcp-name`) and checks scopes. */
+const TOOL_NAME_READ = /params\??\.name|['"]mcp-name['"]/i;
+const SCOPE_WORD = /scope/i;
+
 let FUNCTIONS_CACHE: { root: SyntaxNode; list: Array<{ name: string; fn: SyntaxNode }> } | undefined;
 
 function extractWithIndex(input: FileInput, facts: SourceFactsNodes, root: SyntaxNode): FileFacts {
@@ -869,7 +878,10 @@ function extractWithIndex(input: FileInput, facts: SourceFactsNodes, root: Synta
   const helperKey = [...input.helpers].sort().join(',');
   const previousFunctions = input.previous ? byCacheKey(input.previous.functions) : undefined;
   for (const { name, fn } of defs) {
-    const key = `${name}\u0000${aliasKey}\u0000${helperKey}\u0000${textOf(fn)}`;
+    const fnText = textOf(fn);
+    // Light: `toolScopeMiddleware` needs both words in the body, so the function's text has them.
+    if (input.light && !(TOOL_NAME_READ.test(fnText) && SCOPE_WORD.test(fnText))) { out.visibleNames.push(name); continue; }
+    const key = `${name}\u0000${aliasKey}\u0000${helperKey}\u0000${fnText}`;
     const cached = previousFunctions ? reuse(previousFunctions, key, (x) => x.range.start, fn) : undefined;
     if (cached) { out.functions.push({ ...cached, file }); out.visibleNames.push(name); continue; }
     const body = helperFacts({ ...env, argNames: new Set() }, fn);
@@ -881,7 +893,7 @@ function extractWithIndex(input: FileInput, facts: SourceFactsNodes, root: Synta
       anyCheck,
       anyFailOpen: body.checks.some((c) => c.kind === 'fail-open'),
       anyClientIdentity: body.checks.some((c) => c.kind === 'client-identity'),
-      toolScopeMiddleware: anyCheck && /params\??\.name|['"]mcp-name['"]/i.test(bodyText) && /scope/i.test(bodyText),
+      toolScopeMiddleware: anyCheck && TOOL_NAME_READ.test(bodyText) && SCOPE_WORD.test(bodyText),
       // Only helpers (functions that check) are offered by fixes, with their parameters.
       params: anyCheck ? paramNames(lang, fn).map((p) => simpleParamName(p) ?? p.text) : [],
       cacheKey: key,
