@@ -792,8 +792,9 @@ export interface FileInput {
   /** Facts of the previous version of this file: unchanged tools and functions are reused (keystroke path). */
   previous?: FileFacts;
   /**
-   * No tool can reach this file's functions (its project registers none): summarise only the
-   * functions that can be tool-call middleware (`toolScopeMiddleware`), name the others.
+   * No tool can reach this file's functions (its project registers none, and the file no tool):
+   * summarise only the functions that can be tool-call middleware (`toolScopeMiddleware`); when
+   * none can, no function is named either (`functions` and `visibleNames` stay empty).
    */
   light?: boolean;
 }
@@ -865,12 +866,18 @@ let FUNCTIONS_CACHE: { root: SyntaxNode; list: Array<{ name: string; fn: SyntaxN
 function extractWithIndex(input: FileInput, facts: SourceFactsNodes, root: SyntaxNode): FileFacts {
   const lang = langOf(input.language);
   const { file } = input;
-  const aliases = fileAliases(lang, root);
-  const env: BodyEnv = { lang, argNames: new Set(), helpers: input.helpers, aliases };
   const out: FileFacts = {
     file, lang, functions: [], tools: [], sites: [], authnEvidence: false, fastmcpAuthenticate: false,
     toolMiddleware: [], restrictedTags: [], visibleNames: [],
   };
+  // Light, and no function here can be tool-call middleware: only the file-level sites
+  // (no function is named, so the tree is not walked for them).
+  if (input.light && !(TOOL_NAME_READ.test(input.text) && SCOPE_WORD.test(input.text))) {
+    fileSites(lang, input, root, out);
+    return out;
+  }
+  const aliases = fileAliases(lang, root);
+  const env: BodyEnv = { lang, argNames: new Set(), helpers: input.helpers, aliases };
 
   // Function summaries.
   const defs = namedFunctions(lang, root);
