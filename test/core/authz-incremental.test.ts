@@ -206,3 +206,43 @@ describe('incremental parsing of open documents', () => {
     releaseDocumentTree(file); // idempotent
   });
 });
+
+describe('projects without tools (files read light)', () => {
+  const root = '/light';
+  const server = (files: Record<string, string>): ServerProject => ({
+    root, manifest: `${root}/package.json`, language: 'typescript', framework: 'mcp-sdk', transports: [], tools: [],
+    sources: Object.keys(files).map((f) => `${root}/${f}`), problems: [],
+  });
+  const settings = { authorizationFunctions: [] };
+  const AUTH = "export function requireScope(extra, scope) {\n  if (!extra.authInfo?.scopes.includes(scope)) throw new Error('Forbidden');\n}\nexport function wipe() { fs.rmSync('/data'); }\n";
+  const HTTP = "import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';\nconst t = new StreamableHTTPServerTransport({});\n";
+  const MIDDLEWARE = "export function toolGate(req, res, next) {\n  if (req.body?.params?.name === 'x' && !req.auth?.scopes.includes('x')) { res.status(403).end(); return; }\n  next();\n}\n";
+
+  it('a tool added in an open document resolves helpers and operations in the light siblings', async () => {
+    clearAuthorizationCache();
+    const files = { 'auth.ts': AUTH, 'index.ts': "import { requireScope } from './auth.js';\n" };
+    const p = server(files);
+    const cold = await lintAuthorization({ root, servers: [p], readFile: async (f) => files[f.slice(root.length + 1) as keyof typeof files], settings });
+    assert.equal(cold.verdicts.length, 0);
+    const index = `${root}/index.ts`;
+    const next = `${files['index.ts']}${TS_HEAD_LIGHT}server.tool('guarded', {}, async (_a, extra) => {\n  requireScope(extra, 'x');\n  return { content: [] };\n});\nserver.tool('wiper', {}, async () => {\n  wipe();\n  return { content: [] };\n});\n`;
+    const live = await lintAuthorizationDocumentDetailed(index, next, p, settings);
+    // The same as a full run over the edited project.
+    clearAuthorizationCache();
+    const full = await lintAuthorization({ root, servers: [p], readFile: async (f) => (f === index ? next : files[f.slice(root.length + 1) as keyof typeof files]), settings });
+    assert.deepEqual(live.verdicts.map((v) => [v.tool, v.verdict]), [['guarded', 'protected'], ['wiper', 'unprotected']]);
+    assert.deepEqual(live.findings, full.findings);
+    assert.deepEqual(live.verdicts, full.verdicts);
+    assert.ok(live.findings.some((f) => f.tool === 'wiper' && f.related?.some((r) => /rmSync/.test(r.message))));
+  });
+
+  it('HTTP with no authentication: tool-call middleware in a light file still counts (MCPS207)', async () => {
+    clearAuthorizationCache();
+    const run = async (files: Record<string, string>) => (await lintAuthorization({ root, servers: [server(files)], readFile: async (f) => files[f.slice(root.length + 1)], settings })).findings.map((f) => f.ruleId);
+    assert.deepEqual(await run({ 'http.ts': HTTP }), ['MCPS207']);
+    clearAuthorizationCache();
+    assert.deepEqual(await run({ 'http.ts': HTTP, 'gate.ts': MIDDLEWARE }), []);
+  });
+});
+
+const TS_HEAD_LIGHT = "import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';\nconst server = new McpServer({ name: 's', version: '1' });\n";

@@ -269,3 +269,29 @@ describe('source analysis: Python add_tool without name=', () => {
     ]);
   });
 });
+
+describe('module specifiers (read from the words `import` / `require`, confirmed on the tree)', () => {
+  const SERVER = "'@modelcontextprotocol/sdk/server/index.js'";
+  const cases: Array<[string, string, boolean]> = [
+    ['import statement', `import { Server } from ${SERVER};\n`, true],
+    ['import nested in a module declaration', `declare module 'x' {\n  import { Server } from ${SERVER};\n}\n`, true],
+    ['require', `const s = require(${SERVER});\n`, true],
+    ['require without spaces, member read', `x=require(${SERVER}).Server;\n`, true],
+    ['dynamic import', `const s = await import(${SERVER});\n`, true],
+    ['require called on a member', `const s = require(${SERVER}).load();\n`, true],
+    ['in a comment', `// import { Server } from ${SERVER};\n`, false],
+    ['in a string', `const t = "require(${SERVER.replace(/'/g, '')})";\n`, false],
+    ['a longer name', `important(${SERVER}); requireAll(${SERVER});\n`, false],
+    ['import.meta', `const u = import.meta.resolve(${SERVER});\n`, false],
+  ];
+  for (const [what, text, evidence] of cases) {
+    it(`${what}: ${evidence ? '' : 'no '}server evidence`, async () => {
+      for (const file of ['/p/a.ts', '/p/a.js']) {
+        // `tool` passes the prefilter; `declare module` is TypeScript only.
+        if (file.endsWith('.js') && text.startsWith('declare')) continue;
+        const { facts } = await analyzeSourceText(file, `${text}const tool = 1;\n`);
+        assert.equal(facts.serverEvidence, evidence, `${file}: ${text}`);
+      }
+    });
+  }
+});

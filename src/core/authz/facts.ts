@@ -791,6 +791,12 @@ export interface FileInput {
   helpers: ReadonlySet<string>;
   /** Facts of the previous version of this file: unchanged tools and functions are reused (keystroke path). */
   previous?: FileFacts;
+  /**
+   * No tool can reach this file's functions (its project registers none, and the file no tool):
+   * summarise only the functions that can be tool-call middleware (`toolScopeMiddleware`); when
+   * none can, no function is named either (`functions` and `visibleNames` stay empty).
+   */
+  light?: boolean;
 }
 
 /** Moves every position of a cached fact by whole lines (same column) and offsets. */
@@ -851,17 +857,27 @@ export function extractFileFacts(input: FileInput, facts: SourceFactsNodes, root
   }
 }
 
+/** Idiom G: a middleware reads the called tool's name (`params.name`, `mcp-name`) and checks scopes. */
+const TOOL_NAME_READ = /params\??\.name|['"]mcp-name['"]/i;
+const SCOPE_WORD = /scope/i;
+
 let FUNCTIONS_CACHE: { root: SyntaxNode; list: Array<{ name: string; fn: SyntaxNode }> } | undefined;
 
 function extractWithIndex(input: FileInput, facts: SourceFactsNodes, root: SyntaxNode): FileFacts {
   const lang = langOf(input.language);
   const { file } = input;
-  const aliases = fileAliases(lang, root);
-  const env: BodyEnv = { lang, argNames: new Set(), helpers: input.helpers, aliases };
   const out: FileFacts = {
     file, lang, functions: [], tools: [], sites: [], authnEvidence: false, fastmcpAuthenticate: false,
     toolMiddleware: [], restrictedTags: [], visibleNames: [],
   };
+  // Light, and no function here can be tool-call middleware: only the file-level sites
+  // (no function is named, so the tree is not walked for them).
+  if (input.light && !(TOOL_NAME_READ.test(input.text) && SCOPE_WORD.test(input.text))) {
+    fileSites(lang, input, root, out);
+    return out;
+  }
+  const aliases = fileAliases(lang, root);
+  const env: BodyEnv = { lang, argNames: new Set(), helpers: input.helpers, aliases };
 
   // Function summaries.
   const defs = namedFunctions(lang, root);
@@ -869,7 +885,10 @@ function extractWithIndex(input: FileInput, facts: SourceFactsNodes, root: Synta
   const helperKey = [...input.helpers].sort().join(',');
   const previousFunctions = input.previous ? byCacheKey(input.previous.functions) : undefined;
   for (const { name, fn } of defs) {
-    const key = `${name}\u0000${aliasKey}\u0000${helperKey}\u0000${textOf(fn)}`;
+    const fnText = textOf(fn);
+    // Light: `toolScopeMiddleware` needs both words in the body, so the function's text has them.
+    if (input.light && !(TOOL_NAME_READ.test(fnText) && SCOPE_WORD.test(fnText))) { out.visibleNames.push(name); continue; }
+    const key = `${name}\u0000${aliasKey}\u0000${helperKey}\u0000${fnText}`;
     const cached = previousFunctions ? reuse(previousFunctions, key, (x) => x.range.start, fn) : undefined;
     if (cached) { out.functions.push({ ...cached, file }); out.visibleNames.push(name); continue; }
     const body = helperFacts({ ...env, argNames: new Set() }, fn);
@@ -881,7 +900,7 @@ function extractWithIndex(input: FileInput, facts: SourceFactsNodes, root: Synta
       anyCheck,
       anyFailOpen: body.checks.some((c) => c.kind === 'fail-open'),
       anyClientIdentity: body.checks.some((c) => c.kind === 'client-identity'),
-      toolScopeMiddleware: anyCheck && /params\??\.name|['"]mcp-name['"]/i.test(bodyText) && /scope/i.test(bodyText),
+      toolScopeMiddleware: anyCheck && TOOL_NAME_READ.test(bodyText) && SCOPE_WORD.test(bodyText),
       // Only helpers (functions that check) are offered by fixes, with their parameters.
       params: anyCheck ? paramNames(lang, fn).map((p) => simpleParamName(p) ?? p.text) : [],
       cacheKey: key,

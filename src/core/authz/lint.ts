@@ -38,8 +38,22 @@ export interface LintAuthorizationInput {
 
 export interface LintAuthorizationResult { findings: Finding[]; verdicts: ToolVerdict[] }
 
-/** Plain facts of a project's files from the last full run (keyed by project root). */
-interface ProjectCache { root: string; files: Map<string, FileFacts>; strings?: ProjectStrings }
+/**
+ * Plain facts of a project's files from the last full run (keyed by project root). `light`:
+ * files whose facts were read light (the project registers no tool), with what the full run
+ * read them with, so the keystroke path can complete them once a tool appears.
+ */
+interface ProjectCache { root: string; files: Map<string, FileFacts>; strings?: ProjectStrings; light?: Map<string, LightSource> }
+interface LightSource { text: string; project: ServerProject; helpers: ReadonlySet<string>; strings: ProjectStrings | undefined }
+
+/**
+ * Facts read light: no function summaries except possible tool-call middleware. Only a project
+ * with no tool and no tool middleware keeps them (nothing else reads a summary there).
+ */
+const LIGHT = new WeakSet<FileFacts>();
+
+/** Text that looks like a tool registration (only orders the files of a full run). */
+const REGISTERS = /\.\s*(?:tool|registerTool|registerToolTask|addTool|addTools|setRequestHandler)\s*\(|\b(?:add_tool|AddTool|MCPTool|list_tools|call_tool)\b|@[\w.]*\btool\b/;
 const CACHE = new Map<string, ProjectCache>();
 
 /**
@@ -75,15 +89,21 @@ export function hashText(text: string): string {
  * One file's facts. `document`: an open document being edited — its tree is kept so the next
  * version parses incrementally, and `previous` facts let unchanged tools be reused.
  */
-async function fileFacts(file: string, text: string, project: ServerProject, helpers: ReadonlySet<string>, document: { previous?: FileFacts } | undefined, importedStrings: ProjectStrings | undefined): Promise<FileFacts | undefined> {
+async function fileFacts(file: string, text: string, project: ServerProject, helpers: ReadonlySet<string>, document: { previous?: FileFacts } | undefined, importedStrings: ProjectStrings | undefined, light = false): Promise<FileFacts | undefined> {
   const language = languageForFile(file);
   if (!language) return undefined;
   const key = `${project.framework}\u0000${[...helpers].sort().join(',')}\u0000${stringsKeyFor(file, text, importedStrings)}`;
   const known = FILE_FACTS.get(file);
-  if (known && known.key === key && known.text === text) return known.facts;
+  if (known && known.key === key && known.text === text && (light || !LIGHT.has(known.facts))) return known.facts;
   let facts: FileFacts | undefined;
   try {
-    facts = await withSourceFacts(file, text, (nodes, tree) => extractFileFacts({ file, text, language, framework: project.framework, helpers, previous: document?.previous }, nodes, tree.rootNode), { framework: project.framework, keepTree: document !== undefined, importedStrings });
+    facts = await withSourceFacts(file, text, (nodes, tree) => {
+      // A file that registers a tool is always read in full.
+      const lightHere = light && document === undefined && nodes.registrations.length === 0;
+      const out = extractFileFacts({ file, text, language, framework: project.framework, helpers, previous: document?.previous, light: lightHere }, nodes, tree.rootNode);
+      if (lightHere) LIGHT.add(out);
+      return out;
+    }, { framework: project.framework, keepTree: document !== undefined, importedStrings });
   } catch {
     facts = undefined;
   }
@@ -109,11 +129,30 @@ export async function lintAuthorization(input: LintAuthorizationInput): Promise<
     }
     // Tool names may be string constants exported by a sibling module.
     const strings = project.language === 'python' || project.language === 'go' ? undefined : projectStrings(read);
+    // Function summaries matter only to tools and tool middleware: files are read light until
+    // one registers a tool (then the rest in full, and the light ones again at the end). Files
+    // that look like they register tools go first, so a server project rarely reads one twice.
+    const order = read.map((_, i) => i);
+    order.sort((x, y) => Number(REGISTERS.test(read[y]![1])) - Number(REGISTERS.test(read[x]![1])) || x - y);
+    const got = new Map<string, FileFacts>();
+    let needsSummaries = false;
+    for (const i of order) {
+      const [file, text] = read[i]!;
+      const facts = await fileFacts(file, text, project, helpers, undefined, strings, !needsSummaries);
+      if (!facts) continue;
+      got.set(file, facts);
+      if (facts.tools.length > 0 || facts.toolMiddleware.length > 0) needsSummaries = true;
+    }
+    const light = new Map<string, LightSource>();
     for (const [file, text] of read) {
-      const facts = await fileFacts(file, text, project, helpers, undefined, strings);
+      let facts = got.get(file);
+      if (facts && LIGHT.has(facts)) {
+        if (needsSummaries) facts = await fileFacts(file, text, project, helpers, undefined, strings);
+        else light.set(file, { text, project, helpers, strings });
+      }
       if (facts) { files.set(file, facts); texts.set(file, text); }
     }
-    CACHE.set(project.root, { root: input.root, files, strings });
+    CACHE.set(project.root, { root: input.root, files, strings, light });
     const result = lintProject(input.root, project, files, helpers, undefined);
     findings.push(...result.findings);
     verdicts.push(...result.verdicts);
@@ -131,6 +170,18 @@ export async function lintAuthorizationDocument(file: string, text: string, proj
 export async function lintAuthorizationDocumentDetailed(file: string, text: string, project: ServerProject, settings: AuthzSettings): Promise<LintAuthorizationResult> {
   const helpers = settingsHelpers(settings);
   const cached = CACHE.get(project.root);
+  if (cached?.light && cached.light.size > 0) {
+    // The document may now register a tool: complete the light siblings as the full run would have read them.
+    for (const [f, src] of cached.light) {
+      if (f === file) continue;
+      const full = await fileFacts(f, src.text, src.project, src.helpers, undefined, src.strings);
+      if (!full) continue;
+      cached.files.set(f, full);
+      const state = FIX_STATE.get(f);
+      if (state && LIGHT.has(state.facts) && state.text === src.text) FIX_STATE.set(f, { text: src.text, facts: full, project: src.project });
+    }
+    cached.light.clear();
+  }
   const files = new Map(cached?.files ?? []);
   const previous = FIX_STATE.get(file);
   const strings = withFileStrings(cached?.strings, file, text);

@@ -87,6 +87,9 @@ const STRING_CONTENT: ReadonlySet<string> = new Set(['string_fragment']);
 const STRING_QUOTES: ReadonlySet<string> = new Set(['"', "'", '`']);
 const MAX_DEPTH = 6;
 
+/** Where an import statement or a `require` / `import()` call can start. */
+const IMPORT_WORD = /import|require/g;
+
 /** Per-file index: imports and top-level-or-nested declarations by name. */
 class FileIndex {
   /** Module specifiers imported or required anywhere in the file. */
@@ -99,13 +102,31 @@ class FileIndex {
 
   constructor(readonly nodes: NodeIndex) {
     this.root = nodes.root;
-    // Which modules, not where: the two kinds are read one after the other.
-    for (const node of nodes.of('import_statement')) {
+    // Which modules, not where. An import statement starts with `import`, a `require(...)` /
+    // `import(...)` call with its callee: both are found from the words in the text (no walk
+    // of the tree), each confirmed on the nodes that start there.
+    const text = nodes.text;
+    const imports: SyntaxNode[] = [];
+    const calls: SyntaxNode[] = [];
+    IMPORT_WORD.lastIndex = 0;
+    for (let m = IMPORT_WORD.exec(text); m; m = IMPORT_WORD.exec(text)) {
+      const at = m.index;
+      const found: SyntaxNode[] = [];
+      for (let n: SyntaxNode | null = this.root.descendantForIndex(at); n && n.startIndex === at; n = n.parent) found.push(n);
+      // Outermost first, as a pre-order walk lists them.
+      for (let i = found.length - 1; i >= 0; i--) {
+        const n = found[i]!;
+        const type = n.type;
+        if (type === 'import_statement') imports.push(n);
+        else if (type === 'call_expression') calls.push(n);
+      }
+    }
+    for (const node of imports) {
       const spec = importSource(node);
       if (spec !== undefined) this.specifiers.push(spec);
     }
-    for (const node of nodes.of('call_expression')) {
-      const spec = mayRequire(nodes.text, node) ? requireSource(node) : undefined;
+    for (const node of calls) {
+      const spec = mayRequire(text, node) ? requireSource(node) : undefined;
       if (spec !== undefined) this.specifiers.push(spec);
     }
     this.importsMcp = this.specifiers.some((s) => mcpModule(s) !== undefined);
