@@ -13,11 +13,10 @@
 // meanwhile, and then every thread claims chunks of files from one shared counter until none
 // are left.
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
-import { isAscii } from 'node:buffer';
 import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { PATTERN_RULES, scanTextForSecrets } from '../../src/core/secrets/index.ts';
+import { PATTERN_RULES, scanBytesForSecrets } from '../../src/core/secrets/index.ts';
 
 const SOURCE = new Set(['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mts', '.tsx', '.json']);
 const DOTENV = new Set(['.env']);
@@ -62,9 +61,7 @@ function scanFiles(files, next) {
       }
       count++;
       bytes += length;
-      const data = buffer.subarray(0, length);
-      const text = isAscii(data) ? data.latin1Slice(0, length) : data.toString('utf8');
-      for (const m of scanTextForSecrets(text, kindOf(path), { utf8Bytes: data })) {
+      for (const m of scanBytesForSecrets(buffer.subarray(0, length), kindOf(path))) {
         findings++;
         byDetector[m.detector] = (byDetector[m.detector] ?? 0) + 1;
       }
