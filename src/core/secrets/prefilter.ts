@@ -62,6 +62,9 @@ function frequency(code: number): number {
   return FREQUENCY[String.fromCharCode(code)] ?? 1;
 }
 
+/** Words read from bytes are little-endian on this machine (x86, ARM): the word scan needs it. */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
 const lower = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
@@ -74,6 +77,10 @@ interface Entry {
 export class NeedleSet {
   /** Pair (first byte << 8 | second byte) → 1 + index into `entries`, or 0. */
   private readonly table = new Uint16Array(65536);
+  /** The same table indexed by the pair as a little-endian 16-bit word (second byte << 8 | first byte). */
+  private readonly tableLE = new Uint16Array(65536);
+  /** One bit per little-endian pair: whether it has entries (8 KB, stays in the CPU's first-level cache). */
+  private readonly bits = new Int32Array(2048);
   private readonly entries: Entry[][] = [];
   private readonly codes: Uint8Array[];
 
@@ -111,6 +118,9 @@ export class NeedleSet {
       this.entries.push([]);
       slot = this.entries.length;
       this.table[pair] = slot;
+      const le = ((pair & 0xff) << 8) | (pair >>> 8);
+      this.tableLE[le] = slot;
+      this.bits[le >>> 5]! |= 1 << (le & 31);
     }
     const list = this.entries[slot - 1]!;
     if (!list.some((e) => e.id === id && e.offset === offset)) list.push({ id, offset });
@@ -128,10 +138,25 @@ export class NeedleSet {
 
   // Two loops, each seeing one type only (the engine keeps them monomorphic and tight).
   private scanBytes(data: Uint8Array, hit: (id: number, start: number) => boolean | void): void {
-    const table = this.table;
     const n = data.length;
-    const last = n - 1;
     let i = 0;
+    if (LITTLE_ENDIAN && (data.byteOffset & 3) === 0 && n >= 64) {
+      // Four bytes per load: the pairs at 4k and 4k + 2 are the word's low and high halves.
+      const words = new Uint32Array(data.buffer, data.byteOffset, n >>> 2);
+      const bits = this.bits;
+      const tableLE = this.tableLE;
+      const count = words.length;
+      for (let k = 0; k < count; k++) {
+        const w = words[k]!;
+        const lo = w & 0xffff;
+        if ((bits[lo >>> 5]! & (1 << (lo & 31))) !== 0 && this.verify(data, tableLE[lo]!, k << 2, hit)) return;
+        const hi = w >>> 16;
+        if ((bits[hi >>> 5]! & (1 << (hi & 31))) !== 0 && this.verify(data, tableLE[hi]!, (k << 2) + 2, hit)) return;
+      }
+      i = count << 2;
+    }
+    const table = this.table;
+    const last = n - 1;
     for (; i < last; i += 2) {
       const slot = table[(data[i]! << 8) | data[i + 1]!]!;
       if (slot !== 0 && this.verify(data, slot, i, hit)) return;
