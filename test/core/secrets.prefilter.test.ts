@@ -55,6 +55,34 @@ test('NeedleSet finds every occurrence, case-sensitive and case-insensitive, in 
   assert.deepEqual(found('é token ü'), ['2@2']);
 });
 
+test('NeedleSet over bytes finds what it finds over the string, at every alignment of the bytes', () => {
+  const set = new NeedleSet([
+    { text: 'cred', ci: true },
+    { text: 'pat', ci: true },
+    { text: 'pw', ci: true },
+    { text: 'AC', ci: false },
+    { text: '://', ci: false },
+    { text: 'secret_', ci: false },
+  ]);
+  const r = new SeededRandom('needle-alignment');
+  const pieces = ['cred', 'CrEd', 'pat', 'PAT', 'pw', 'Pw', 'AC', '://', 'secret_', 'secret', 'x', 'yz', ' ', '\n', 'c', 're', 'at', 'p', 'w'];
+  const text = Array.from({ length: 1500 }, () => pieces[r.int(pieces.length)]!).join('') + 'pw';
+  const found = (data: string | Uint8Array) => {
+    const out: string[] = [];
+    set.scan(data, (id, at) => {
+      out.push(`${id}@${at}`);
+    });
+    return out.sort().join(' ');
+  };
+  const expected = found(text);
+  assert.ok(expected.split(' ').length > 100);
+  const backing = Buffer.alloc(text.length + 16);
+  for (let shift = 0; shift < 8; shift++) {
+    backing.write(text, shift, 'latin1');
+    assert.equal(found(backing.subarray(shift, shift + text.length)), expected, `bytes at offset ${shift}`);
+  }
+});
+
 test('prefilter: the fixture corpus scans the same with and without it', () => {
   const dir = join(__dirname, '..', 'fixtures', 'secrets');
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { seed: string; files: Array<{ path: string }> };

@@ -83,6 +83,15 @@ export class NeedleSet {
   private readonly bits = new Int32Array(2048);
   private readonly entries: Entry[][] = [];
   private readonly codes: Uint8Array[];
+  /**
+   * Per slot, a cheaper check before `verify`: the bytes (256 bits each) an entry accepts right
+   * after its pair (`next`) or, for a pair that ends its needle, right before it (`prev`);
+   * `always` when an entry's pair is its whole needle. Common pairs such as `re` (of `cred`)
+   * mostly stop here.
+   */
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly always: Uint8Array;
 
   constructor(readonly needles: readonly Needle[]) {
     this.codes = needles.map((n) => Uint8Array.from(n.text, (ch) => ch.charCodeAt(0)));
@@ -110,6 +119,37 @@ export class NeedleSet {
         for (const a of variants(codes[offset]!)) for (const b of variants(codes[offset + 1]!)) this.register((a << 8) | b, id, offset);
       }
     });
+    const slots = this.entries.length + 1;
+    this.next = new Int32Array(slots * 8);
+    this.prev = new Int32Array(slots * 8);
+    this.always = new Uint8Array(slots);
+    this.entries.forEach((list, index) => {
+      const slot = index + 1;
+      for (const { id, offset } of list) {
+        const codes = this.codes[id]!;
+        const ci = needles[id]!.ci;
+        const accept = (mask: Int32Array, c: number) => {
+          for (const v of ci && isLetter(c) ? [lower(c), lower(c) - 32] : [c]) mask[slot * 8 + (v >>> 5)]! |= 1 << (v & 31);
+        };
+        if (offset + 2 < codes.length) accept(this.next, codes[offset + 2]!);
+        else if (offset > 0) accept(this.prev, codes[offset - 1]!);
+        else this.always[slot] = 1;
+      }
+    });
+  }
+
+  /** Whether the bytes around the pair at `at` (slot `slot`) agree with one of its entries. */
+  private near(data: Uint8Array, slot: number, at: number): boolean {
+    if (this.always[slot] === 1) return true;
+    if (at + 2 < data.length) {
+      const c = data[at + 2]!;
+      if ((this.next[slot * 8 + (c >>> 5)]! & (1 << (c & 31))) !== 0) return true;
+    }
+    if (at > 0) {
+      const c = data[at - 1]!;
+      if ((this.prev[slot * 8 + (c >>> 5)]! & (1 << (c & 31))) !== 0) return true;
+    }
+    return false;
   }
 
   private register(pair: number, id: number, offset: number): void {
@@ -149,9 +189,17 @@ export class NeedleSet {
       for (let k = 0; k < count; k++) {
         const w = words[k]!;
         const lo = w & 0xffff;
-        if ((bits[lo >>> 5]! & (1 << (lo & 31))) !== 0 && this.verify(data, tableLE[lo]!, k << 2, hit)) return;
+        if ((bits[lo >>> 5]! & (1 << (lo & 31))) !== 0) {
+          const slot = tableLE[lo]!;
+          const at = k << 2;
+          if (this.near(data, slot, at) && this.verify(data, slot, at, hit)) return;
+        }
         const hi = w >>> 16;
-        if ((bits[hi >>> 5]! & (1 << (hi & 31))) !== 0 && this.verify(data, tableLE[hi]!, (k << 2) + 2, hit)) return;
+        if ((bits[hi >>> 5]! & (1 << (hi & 31))) !== 0) {
+          const slot = tableLE[hi]!;
+          const at = (k << 2) + 2;
+          if (this.near(data, slot, at) && this.verify(data, slot, at, hit)) return;
+        }
       }
       i = count << 2;
     }
@@ -159,7 +207,7 @@ export class NeedleSet {
     const last = n - 1;
     for (; i < last; i += 2) {
       const slot = table[(data[i]! << 8) | data[i + 1]!]!;
-      if (slot !== 0 && this.verify(data, slot, i, hit)) return;
+      if (slot !== 0 && this.near(data, slot, i) && this.verify(data, slot, i, hit)) return;
     }
     if (i === last) {
       const slot = table[data[i]! << 8]!; // the last byte, then "past the end" (0)
