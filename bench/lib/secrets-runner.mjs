@@ -14,7 +14,7 @@
 // are left.
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { extname, join } from 'node:path';
+import { extname } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { PATTERN_RULES, scanBytesForSecrets } from '../../src/core/secrets/index.ts';
 
@@ -42,19 +42,20 @@ function scanFiles(files, next) {
   for (;;) {
     const from = Atomics.add(next, 0, CHUNK);
     if (from >= files.length) break;
-    for (const path of files.slice(from, from + CHUNK)) {
+    const to = Math.min(files.length, from + CHUNK);
+    for (let f = from; f < to; f++) {
+      const path = files[f];
       const fd = openSync(path, 'r');
       let length = 0;
       try {
         for (;;) {
-          if (length === buffer.length) {
-            const bigger = Buffer.allocUnsafe(buffer.length * 2);
-            buffer.copy(bigger, 0, 0, length);
-            buffer = bigger;
-          }
-          const n = readSync(fd, buffer, length, buffer.length - length, null);
-          if (n === 0) break;
+          const n = readSync(fd, buffer, length, buffer.length - length, -1);
           length += n;
+          // A regular file's read comes back short only at its end: most files take one read.
+          if (n === 0 || length < buffer.length) break;
+          const bigger = Buffer.allocUnsafe(buffer.length * 2);
+          buffer.copy(bigger, 0, 0, length);
+          buffer = bigger;
         }
       } finally {
         closeSync(fd);
@@ -75,8 +76,9 @@ function walk(root) {
   const stack = [root];
   while (stack.length > 0) {
     const dir = stack.pop();
+    const prefix = dir.endsWith('/') ? dir : `${dir}/`;
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
+      const path = prefix + entry.name;
       if (entry.isDirectory()) stack.push(path);
       else if (entry.isFile()) files.push(path);
     }
