@@ -259,8 +259,9 @@ function structuralEntries(text: string, ranges: Iterable<[number, number]>, kin
 
 /** For each keyword (index into RULE_KEYWORDS), the pattern rules that have it. */
 const RULES_OF_KEYWORD: readonly number[][] = RULE_KEYWORDS.map((k) => PATTERN_RULES.flatMap((r, index) => (r.keywords.includes(k) ? [index] : [])));
-/** How far from a keyword occurrence a rule's regex reads, in bytes (a UTF-16 unit takes at most three). */
-const RULE_REACH: readonly number[] = PATTERN_RULES.map((r) => 3 * (2 * regexSpan(r.regex) + 2) + 4);
+/** How far from a keyword occurrence a rule's regex reads, in bytes (a UTF-16 unit takes at most three); computed on first use. */
+const RULE_REACH: number[] = [];
+const reachOf = (index: number) => (RULE_REACH[index] ??= 3 * (2 * regexSpan(PATTERN_RULES[index]!.regex) + 2) + 4);
 
 /**
  * scanBytesForSecrets: the same scan over a file's bytes as read from disk. The text is their
@@ -311,7 +312,7 @@ function keywordMayMatch(found: Prefiltered, buffer: Buffer, encoding: BufferEnc
 
 function ruleMatchesNear(index: number, hits: number[], buffer: Buffer, encoding: BufferEncoding): boolean {
   const rule = PATTERN_RULES[index]!;
-  const reach = RULE_REACH[index]!;
+  const reach = reachOf(index);
   if (!Number.isFinite(reach)) return true;
   const at: number[] = [];
   for (let h = 0; h < hits.length; h += 2) if (rule.keywords.includes(RULE_KEYWORDS[hits[h]!]!)) at.push(hits[h + 1]!);
