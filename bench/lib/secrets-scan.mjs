@@ -44,7 +44,7 @@ export function scanFiles(files, next) {
       let length = 0;
       try {
         for (;;) {
-          const n = readSync(fd, buffer, length, buffer.length - length, -1);
+          const n = readSync(fd, buffer, length, buffer.length - length, null);
           length += n;
           // A regular file's read comes back short only at its end: most files take one read.
           if (n === 0 || length < buffer.length) break;

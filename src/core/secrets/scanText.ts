@@ -283,10 +283,13 @@ export function scanBytesForSecretsDetailed(input: Uint8Array, kind: TextKind, o
   const maxLine = options.maxLineLength ?? 4000;
   const bytes = input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf ? input.subarray(3) : input;
   const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const found = prefilter(bytes, true);
+  const quick = kind !== 'dotenv' && !options.allLines;
+  // No keyword, no picked line: the text scan would read nothing (most files).
+  if (quick && found.picked.length === 0 && found.keywordHits.length === 0) return { matches: [], truncated: false };
   // All-ASCII bytes decode as Latin-1: the same string as UTF-8, and faster.
   const encoding = typeof isAscii === 'function' && isAscii(buffer) ? 'latin1' : 'utf8';
-  const found = prefilter(bytes, true);
-  if (kind !== 'dotenv' && !options.allLines && !keywordMayMatch(found, buffer, encoding)) {
+  if (quick && !keywordMayMatch(found, buffer, encoding)) {
     const quiet = pickedLinesQuiet(found.picked, buffer, encoding, kind, maxLine, deadline);
     if (quiet !== false) return { matches: [], truncated: quiet === 'timeout' };
   }
