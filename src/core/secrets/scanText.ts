@@ -335,6 +335,26 @@ function ruleMatchesNear(index: number, hits: number[], buffer: Buffer, encoding
 }
 
 /**
+ * Bytes without which a line yields no entry (structuralEntries): a quote opens a string
+ * literal, `-` a flag, `;` a connection string, `://` a URL; in plain text also `:` and `=`
+ * (assignments, headers). All ASCII, so their bytes stand for nothing else in UTF-8.
+ */
+const SOURCE_MARKS = new Uint8Array(256);
+for (const c of '"\'`-;') SOURCE_MARKS[c.charCodeAt(0)] = 1;
+const PLAIN_MARKS = SOURCE_MARKS.slice();
+for (const c of ':=') PLAIN_MARKS[c.charCodeAt(0)] = 1;
+
+function mayHoldEntry(bytes: Uint8Array, start: number, end: number, plain: boolean): boolean {
+  const marks = plain ? PLAIN_MARKS : SOURCE_MARKS;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (marks[c] === 1) return true;
+    if (c === 58 && i + 2 < end && bytes[i + 1] === 47 && bytes[i + 2] === 47) return true; // ://
+  }
+  return false;
+}
+
+/**
  * Runs the structural pass over each picked line alone (a text of one line finds what the
  * same line finds within its text, absent provider matches and AKIA / AC anchors). `true`
  * when no line yields a candidate, `false` at the first that does, `'timeout'` past the deadline.
@@ -356,6 +376,7 @@ function pickedLinesQuiet(
     if (end > start && buffer[end - 1] === 13) end--;
     // A line longer than maxLine characters is skipped; in ASCII a byte is a character.
     if (ascii && end - start > maxLine) continue;
+    if (!mayHoldEntry(buffer, start, end, kind === 'plain')) continue;
     const line = buffer.toString(encoding, start, end);
     if (line.length > maxLine) continue;
     for (const entry of structuralEntries(line, [[0, line.length]], kind, maxLine)) {
