@@ -2,7 +2,7 @@
 // reused buffer and runs scanBytesForSecrets on each. bench/secrets.mjs bundles it on its own
 // (secrets-scan.cjs): the runner starts it as a worker thread before it loads the engine
 // itself, so the worker's start-up overlaps the runner's, and requires it for its own share.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { PATTERN_RULES, scanBytesForSecrets } from '../../src/core/secrets/index.ts';
@@ -40,7 +40,7 @@ export function scanFiles(files, next) {
     const to = Math.min(files.length, from + CHUNK);
     for (let f = from; f < to; f++) {
       const path = files[f];
-      const fd = openSync(path, 'r');
+      const fd = openSync(path, constants.O_RDONLY);
       let length = 0;
       try {
         for (;;) {
