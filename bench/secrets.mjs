@@ -218,6 +218,7 @@ export async function secretBenchRows({ root, corpus, quick, log = console.log }
   const bundle = (entry, out) =>
     buildSync({ entryPoints: [join(root, 'bench', 'lib', entry)], outfile: join(work, out), bundle: true, platform: 'node', format: 'cjs', minify: true, mainFields: ['module', 'main'], logLevel: 'error' });
   bundle('secrets-runner.mjs', 'secrets-runner.cjs');
+  bundle('secrets-scan.mjs', 'secrets-scan.cjs'); // the engine half, loaded by the runner and its workers
   bundle('secrets-rescan.mjs', 'secrets-rescan.cjs');
   const runner = join(work, 'secrets-runner.cjs');
 
@@ -230,7 +231,9 @@ export async function secretBenchRows({ root, corpus, quick, log = console.log }
   const toolDir = join(corpus, 'secretlint-tool');
   ensureInstall(toolDir, SECRETLINT, `secretlint ${SECRETLINT.secretlint} + preset-recommend ${SECRETLINT['@secretlint/secretlint-rule-preset-recommend']}`, log);
   const rc = join(toolDir, '.secretlintrc.json');
-  writeFileSync(rc, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }, null, 2) + '\n');
+  // Written only when missing or different: the tool folder may be a shared, read-only copy.
+  const rcText = JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }, null, 2) + '\n';
+  if (!existsSync(rc) || readFileSync(rc, 'utf8') !== rcText) writeFileSync(rc, rcText);
   const mb = tree.bytes / 1024 / 1024;
   const times = 3;
   log(`Secret scan: ${tree.files} files, ${mb.toFixed(0)} MB (${size} corpus) …`);
@@ -269,7 +272,7 @@ export async function secretBenchRows({ root, corpus, quick, log = console.log }
   const lintTop = Object.entries(lintRules).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([d, n]) => `${d} ${n}`).join(', ');
   const lintRatio = lint.ms / ours.ms;
   row('secret-scan-vs-secretlint', lintRatio, 'x', '>= 10', lintRatio >= 10,
-    `secretlint ${SECRETLINT.secretlint} (preset-recommend, a new process) ${fmtT(lint)} vs our engine ${fmtT(ours)} (bench/lib/secrets-runner.mjs, a new process: the same scanTextForSecrets that \`mcp-secure scan\` runs on each .env and server source file, over every file, on ${found.threads} threads; ` +
+    `secretlint ${SECRETLINT.secretlint} (preset-recommend, a new process) ${fmtT(lint)} vs our engine ${fmtT(ours)} (bench/lib/secrets-runner.mjs, a new process: scanBytesForSecrets over every file: the same findings as the scanTextForSecrets that \`mcp-secure scan\` runs on each .env and server source file, on ${found.threads} threads; ` +
       `one thread, one run: ${fmtT(ours1)}, ${round2(lint.ms / ours1.ms)}x; the CLI itself is not timed because it only scans the MCP configs, .env files and server sources it discovers, and a node_modules has none), ` +
       `median of ${times} after a warm-up, over the same ${tree.files} files / ${mb.toFixed(0)} MB of a real node_modules (${Object.keys(packages).length} top-level packages); ` +
       `findings (${tree.planted} fake credentials planted in 36 of the files): ours ${found.findings}${topDetectors ? ` (${topDetectors})` : ''}, secretlint ${lintFindings}${lintTop ? ` (${lintTop})` : ''}; secretlint read ${lintFiles} files${cpuRatio(lint, ours)}` +

@@ -1,85 +1,35 @@
 // The engine side of `secret-scan-vs-secretlint` / `secret-scan-vs-rg-patterns`: walks a folder,
-// reads every file and runs scanTextForSecrets over it, as `mcp-secure scan` does for each file
-// it scans. bench/secrets.mjs bundles this with esbuild (so the timed process does no
-// TypeScript work) and runs it as a new Node process: startup is part of the time, as it is
-// for secretlint and rg. Prints one JSON line: files, bytes, findings, by detector, threads.
-//   node secrets-runner.cjs <folder> [--jobs N]   N scanning threads (default: min(2, cores))
-//   node secrets-runner.cjs --patterns            the provider rules' regexes, for the rg baseline
+// reads every file and runs the secret engine over it (scanBytesForSecrets: the same findings
+// as scanTextForSecrets, which `mcp-secure scan` runs on each file it scans). bench/secrets.mjs
+// bundles this with esbuild, and bench/lib/secrets-scan.mjs next to it as secrets-scan.cjs (so
+// the timed process does no TypeScript work), and runs it as a new Node process: startup is
+// part of the time, as it is for secretlint and rg. Prints one JSON line: files, bytes,
+// findings, by detector, threads.
+//   node secrets-runner.cjs <folder> [--jobs N] [--timings]   N scanning threads (default: min(2, cores));
+//                                                             --timings: where the time went (stderr)
+//   node secrets-runner.cjs --patterns                        the provider rules' regexes, for the rg baseline
 //
-// Reading: one reused buffer per thread (open, read, close: no stat, no allocation per file).
-// A file whose bytes are all ASCII is decoded as Latin-1 (the same string as UTF-8, decoded
-// ~5× faster), any other as UTF-8; the engine's prefilter reads the bytes. With more than one
-// thread, N-1 worker threads (this same script) start first, the main thread walks the folder
-// meanwhile, and then every thread claims chunks of files from one shared counter until none
-// are left.
-import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
-import { isAscii } from 'node:buffer';
+// Reading: one reused buffer per thread (open, one read, close: no stat, no allocation per
+// file); the engine decodes a file only when its byte prefilter finds something. With more
+// than one thread, N-1 worker threads (secrets-scan.cjs) start first, before this thread loads
+// the engine; this thread walks the folder meanwhile, and then every thread claims chunks of
+// files from one shared counter until none are left.
+import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { extname, join } from 'node:path';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { PATTERN_RULES, scanTextForSecrets } from '../../src/core/secrets/index.ts';
+import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 
-const SOURCE = new Set(['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mts', '.tsx', '.json']);
-const DOTENV = new Set(['.env']);
-
-/** How mcp-secure reads a file of this name: dotenv, source code (and JSON), or plain text. */
-export function kindOf(file) {
-  const ext = extname(file).toLowerCase();
-  const base = file.slice(file.lastIndexOf('/') + 1);
-  if (DOTENV.has(ext) || base === '.env' || base.startsWith('.env.')) return 'dotenv';
-  return SOURCE.has(ext) ? 'source' : 'plain';
-}
-
-/** Files are claimed in chunks from one shared counter, so a thread that started late takes fewer. */
-const CHUNK = 32;
-
-/** Reads and scans the files of `files` it claims from `next` (a shared counter); returns the counts. */
-function scanFiles(files, next) {
-  let buffer = Buffer.allocUnsafe(1024 * 1024 + 1);
-  let count = 0;
-  let bytes = 0;
-  let findings = 0;
-  const byDetector = {};
-  for (;;) {
-    const from = Atomics.add(next, 0, CHUNK);
-    if (from >= files.length) break;
-    for (const path of files.slice(from, from + CHUNK)) {
-      const fd = openSync(path, 'r');
-      let length = 0;
-      try {
-        for (;;) {
-          if (length === buffer.length) {
-            const bigger = Buffer.allocUnsafe(buffer.length * 2);
-            buffer.copy(bigger, 0, 0, length);
-            buffer = bigger;
-          }
-          const n = readSync(fd, buffer, length, buffer.length - length, null);
-          if (n === 0) break;
-          length += n;
-        }
-      } finally {
-        closeSync(fd);
-      }
-      count++;
-      bytes += length;
-      const data = buffer.subarray(0, length);
-      const text = isAscii(data) ? data.latin1Slice(0, length) : data.toString('utf8');
-      for (const m of scanTextForSecrets(text, kindOf(path), { utf8Bytes: data })) {
-        findings++;
-        byDetector[m.detector] = (byDetector[m.detector] ?? 0) + 1;
-      }
-    }
-  }
-  return { files: count, bytes, findings, byDetector };
-}
+const codeStart = performance.now();
+const scanModule = join(dirname(process.argv[1]), 'secrets-scan.cjs');
 
 function walk(root) {
   const files = [];
   const stack = [root];
   while (stack.length > 0) {
     const dir = stack.pop();
+    const prefix = dir.endsWith('/') ? dir : `${dir}/`;
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
+      const path = prefix + entry.name;
       if (entry.isDirectory()) stack.push(path);
       else if (entry.isFile()) files.push(path);
     }
@@ -87,17 +37,18 @@ function walk(root) {
   return files;
 }
 
-if (!isMainThread) {
-  // Started before the walk (so its start-up overlaps it); the file list comes by message.
-  parentPort.once('message', (files) => parentPort.postMessage(scanFiles(files, new Int32Array(workerData.next))));
-} else if (process.argv[2] === '--patterns') {
+// Not bundled into this file: loaded at run time, after the workers have been started.
+const load = () => require(scanModule);
+
+if (process.argv[2] === '--patterns') {
+  const { PATTERN_RULES } = load();
   process.stdout.write(JSON.stringify(PATTERN_RULES.map((r) => ({ id: r.id, source: r.regex.source, flags: r.regex.flags }))) + '\n');
 } else {
   const root = process.argv[2];
   const jobsAt = process.argv.indexOf('--jobs');
   const jobs = Math.max(1, jobsAt > 0 ? Number(process.argv[jobsAt + 1]) : Math.min(2, availableParallelism()));
   const shared = new SharedArrayBuffer(4);
-  const workers = Array.from({ length: jobs - 1 }, () => new Worker(process.argv[1], { workerData: { next: shared }, argv: [] }));
+  const workers = Array.from({ length: jobs - 1 }, () => new Worker(scanModule, { workerData: { secretsScan: true, next: shared }, argv: [] }));
   const results = workers.map(
     (worker) =>
       new Promise((resolve, reject) => {
@@ -106,10 +57,20 @@ if (!isMainThread) {
       }),
   );
   const files = walk(root);
+  const walked = performance.timeOrigin + performance.now();
   for (const worker of workers) worker.postMessage(files);
+  const { scanFiles } = load();
   const mine = scanFiles(files, new Int32Array(shared));
-  Promise.all(results).then((theirs) => report([mine, ...theirs], jobs));
+  Promise.all(results).then((theirs) => {
+    report([mine, ...theirs], jobs);
+    if (process.argv.includes('--timings')) {
+      const at = (t) => Math.round(t - performance.timeOrigin);
+      const threads = [mine, ...theirs].map((r, i) => `${i === 0 ? 'main' : `worker ${i}`}: scanned ${r.files} files from ${at(r.started)} to ${at(r.ended)}`);
+      process.stderr.write(`runner code from ${Math.round(codeStart)} ms, walk done ${at(walked)}; ${threads.join('; ')}\n`);
+    }
+  });
 }
+
 function report(results, jobs) {
   const total = { files: 0, bytes: 0, findings: 0, byDetector: {}, threads: jobs };
   for (const r of results) {

@@ -6,8 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { scanTextForSecrets, type TextKind } from '../../src/core/secrets';
+import { scanBytesForSecrets, scanTextForSecrets, type TextKind } from '../../src/core/secrets';
 import { NeedleSet } from '../../src/core/secrets/prefilter';
+import { regexSpan } from '../../src/core/secrets/regexSpan';
 import { CONTEXT_RULES, PATTERN_RULES } from '../../src/core/secrets/providers';
 import { expandSample, SeededRandom } from '../../src/core/secrets/samples';
 import { STRUCTURAL_DETECTORS } from '../../src/core/secrets/structural';
@@ -21,6 +22,9 @@ function assertSame(text: string, what: string): void {
     // The prefilter over the UTF-8 bytes (how the CLI and the benchmark call it) picks the same lines.
     const viaBytes = scanTextForSecrets(text, kind, { utf8Bytes: Buffer.from(text, 'utf8') });
     assert.equal(JSON.stringify(viaBytes), JSON.stringify(fast), `${what} (${kind}): the scan over bytes differs from the scan over characters`);
+    // The scan of the bytes alone (decoding only when something may be found): the same again.
+    const bytesOnly = scanBytesForSecrets(Buffer.from(text, 'utf8'), kind);
+    assert.equal(JSON.stringify(bytesOnly), JSON.stringify(fast), `${what} (${kind}): scanBytesForSecrets differs from scanTextForSecrets`);
     // Never print the text or a match's value: only where they differ.
     if (JSON.stringify(fast) !== JSON.stringify(full)) {
       const where = (ms: typeof fast) => ms.map((m) => `${m.detector}@${m.line}:${m.column}${m.key ? ` key=${m.key}` : ''}`);
@@ -49,6 +53,34 @@ test('NeedleSet finds every occurrence, case-sensitive and case-insensitive, in 
   assert.deepEqual(found(Buffer.from(text, 'latin1')), expected);
   // Non-ASCII text around the needles does not disturb them.
   assert.deepEqual(found('é token ü'), ['2@2']);
+});
+
+test('NeedleSet over bytes finds what it finds over the string, at every alignment of the bytes', () => {
+  const set = new NeedleSet([
+    { text: 'cred', ci: true },
+    { text: 'pat', ci: true },
+    { text: 'pw', ci: true },
+    { text: 'AC', ci: false },
+    { text: '://', ci: false },
+    { text: 'secret_', ci: false },
+  ]);
+  const r = new SeededRandom('needle-alignment');
+  const pieces = ['cred', 'CrEd', 'pat', 'PAT', 'pw', 'Pw', 'AC', '://', 'secret_', 'secret', 'x', 'yz', ' ', '\n', 'c', 're', 'at', 'p', 'w'];
+  const text = Array.from({ length: 1500 }, () => pieces[r.int(pieces.length)]!).join('') + 'pw';
+  const found = (data: string | Uint8Array) => {
+    const out: string[] = [];
+    set.scan(data, (id, at) => {
+      out.push(`${id}@${at}`);
+    });
+    return out.sort().join(' ');
+  };
+  const expected = found(text);
+  assert.ok(expected.split(' ').length > 100);
+  const backing = Buffer.alloc(text.length + 16);
+  for (let shift = 0; shift < 8; shift++) {
+    backing.write(text, shift, 'latin1');
+    assert.equal(found(backing.subarray(shift, shift + text.length)), expected, `bytes at offset ${shift}`);
+  }
 });
 
 test('prefilter: the fixture corpus scans the same with and without it', () => {
@@ -80,6 +112,33 @@ test('prefilter: every rule sample, alone and inside other text, scans the same'
     const sample = expandSample(template, new SeededRandom(`prefilter-sample:${i}`));
     assertSame(sample, `sample ${i}`);
     assertSame(`const a = 1;\n// note\n${sample}\nconst b = "x";\n`, `sample ${i} in text`);
+  });
+});
+
+test('regexSpan bounds what one attempt of a regex reads, look-arounds included', () => {
+  assert.equal(regexSpan(/ab{2,5}c/g), 7);
+  assert.equal(regexSpan(/(?<![\w-])x(?:yy|z)(?![\w-])/g), 5);
+  assert.equal(regexSpan(/[a\]b]{3}\u0041\x41/), 5);
+  assert.equal(regexSpan(/a{2}b?/), 3);
+  assert.equal(regexSpan(/a+/), Infinity);
+  assert.equal(regexSpan(/a{2,}/), Infinity);
+  assert.equal(regexSpan(/(a)\1/), Infinity);
+  // Every provider rule is bounded (the byte scan tries each near its keywords only).
+  for (const rule of PATTERN_RULES) assert.ok(Number.isFinite(regexSpan(rule.regex)), rule.id);
+});
+
+test('scanBytesForSecrets: provider and structural samples amid multi-byte text scan as the decoded text does', () => {
+  const samples = [...PATTERN_RULES.flatMap((r) => [...r.tps, ...r.fps]), ...CONTEXT_RULES.flatMap((r) => r.tps), ...STRUCTURAL_DETECTORS.flatMap((r) => r.tps)];
+  const pads = ['', 'é', '中文', '😀', 'a\u00a0b', 'x'.repeat(5000)];
+  samples.forEach((template, i) => {
+    const sample = expandSample(template, new SeededRandom(`bytes-sample:${i}`));
+    for (const [p, pad] of pads.entries()) {
+      for (const n of [1, 7, 400]) {
+        const around = pad.repeat(pad.length > 100 ? 1 : n);
+        assertSame(`${around}${sample}${around}`, `sample ${i} in pad ${p}×${n}`);
+        assertSame(`${around}\nconst v = 1; // ${around}\n${sample}\n${around}`, `sample ${i} on its line, pad ${p}×${n}`);
+      }
+    }
   });
 });
 

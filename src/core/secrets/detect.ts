@@ -30,12 +30,14 @@ const RANK_GENERIC = 200;
 
 /** Every provider keyword, once; `KEYWORD_NEEDLES` finds them all in one pass. */
 export const RULE_KEYWORDS: readonly string[] = [...new Set(PATTERN_RULES.flatMap((r) => r.keywords))];
-const KEYWORD_NEEDLES = new NeedleSet(RULE_KEYWORDS.map((text) => ({ text, ci: false })));
+/** Built on first use: a file scan finds the keywords in its own pass (scanText.ts) and never needs it. */
+let keywordNeedles: NeedleSet | undefined;
 
 /** The provider keywords present in `input`. */
 export function presentKeywords(input: string): Set<string> {
   const present = new Set<string>();
-  KEYWORD_NEEDLES.scan(input, (id) => {
+  keywordNeedles ??= new NeedleSet(RULE_KEYWORDS.map((text) => ({ text, ci: false })));
+  keywordNeedles.scan(input, (id) => {
     present.add(RULE_KEYWORDS[id]!);
   });
   return present;

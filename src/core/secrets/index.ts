@@ -3,12 +3,21 @@
  *
  *   detectSecretsInValue(value, { key, location, previousArg, siblings })  one parsed config value
  *   scanTextForSecrets(text, 'dotenv' | 'source' | 'plain')                 a whole file
+ *   scanBytesForSecrets(bytes, kind)                                        the same over a file's bytes
  *   secretFingerprint(ruleId, secret, salt)                                 stable, non-revealing id
  *   secretMessage(match, secret) / redactSecret(secret)                     safe text for reports
  *   mapDecodedRange(rawLiteral, start, end)                                 decoded → raw JSON offsets
  */
 export { detectSecretsInValue } from './detect';
-export { scanTextForSecrets, scanTextForSecretsDetailed, type ScanTextOptions, type ScanTextResult, type TextKind } from './scanText';
+export {
+  scanBytesForSecrets,
+  scanBytesForSecretsDetailed,
+  scanTextForSecrets,
+  scanTextForSecretsDetailed,
+  type ScanTextOptions,
+  type ScanTextResult,
+  type TextKind,
+} from './scanText';
 export { secretFingerprint } from './fingerprint';
 export { secretMessage, redactSecret } from './messages';
 export { decodedToRawOffsets, mapDecodedRange } from './jsonOffsets';

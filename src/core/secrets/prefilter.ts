@@ -62,6 +62,9 @@ function frequency(code: number): number {
   return FREQUENCY[String.fromCharCode(code)] ?? 1;
 }
 
+/** Words read from bytes are little-endian on this machine (x86, ARM): the word scan needs it. */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
 const lower = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
@@ -74,8 +77,21 @@ interface Entry {
 export class NeedleSet {
   /** Pair (first byte << 8 | second byte) → 1 + index into `entries`, or 0. */
   private readonly table = new Uint16Array(65536);
+  /** The same table indexed by the pair as a little-endian 16-bit word (second byte << 8 | first byte). */
+  private readonly tableLE = new Uint16Array(65536);
+  /** One bit per little-endian pair: whether it has entries (8 KB, stays in the CPU's first-level cache). */
+  private readonly bits = new Int32Array(2048);
   private readonly entries: Entry[][] = [];
   private readonly codes: Uint8Array[];
+  /**
+   * Per slot, a cheaper check before `verify`: the bytes (256 bits each) an entry accepts right
+   * after its pair (`next`) or, for a pair that ends its needle, right before it (`prev`);
+   * `always` when an entry's pair is its whole needle. Common pairs such as `re` (of `cred`)
+   * mostly stop here.
+   */
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly always: Uint8Array;
 
   constructor(readonly needles: readonly Needle[]) {
     this.codes = needles.map((n) => Uint8Array.from(n.text, (ch) => ch.charCodeAt(0)));
@@ -103,6 +119,37 @@ export class NeedleSet {
         for (const a of variants(codes[offset]!)) for (const b of variants(codes[offset + 1]!)) this.register((a << 8) | b, id, offset);
       }
     });
+    const slots = this.entries.length + 1;
+    this.next = new Int32Array(slots * 8);
+    this.prev = new Int32Array(slots * 8);
+    this.always = new Uint8Array(slots);
+    this.entries.forEach((list, index) => {
+      const slot = index + 1;
+      for (const { id, offset } of list) {
+        const codes = this.codes[id]!;
+        const ci = needles[id]!.ci;
+        const accept = (mask: Int32Array, c: number) => {
+          for (const v of ci && isLetter(c) ? [lower(c), lower(c) - 32] : [c]) mask[slot * 8 + (v >>> 5)]! |= 1 << (v & 31);
+        };
+        if (offset + 2 < codes.length) accept(this.next, codes[offset + 2]!);
+        else if (offset > 0) accept(this.prev, codes[offset - 1]!);
+        else this.always[slot] = 1;
+      }
+    });
+  }
+
+  /** Whether the bytes around the pair at `at` (slot `slot`) agree with one of its entries. */
+  private near(data: Uint8Array, slot: number, at: number): boolean {
+    if (this.always[slot] === 1) return true;
+    if (at + 2 < data.length) {
+      const c = data[at + 2]!;
+      if ((this.next[slot * 8 + (c >>> 5)]! & (1 << (c & 31))) !== 0) return true;
+    }
+    if (at > 0) {
+      const c = data[at - 1]!;
+      if ((this.prev[slot * 8 + (c >>> 5)]! & (1 << (c & 31))) !== 0) return true;
+    }
+    return false;
   }
 
   private register(pair: number, id: number, offset: number): void {
@@ -111,6 +158,9 @@ export class NeedleSet {
       this.entries.push([]);
       slot = this.entries.length;
       this.table[pair] = slot;
+      const le = ((pair & 0xff) << 8) | (pair >>> 8);
+      this.tableLE[le] = slot;
+      this.bits[le >>> 5]! |= 1 << (le & 31);
     }
     const list = this.entries[slot - 1]!;
     if (!list.some((e) => e.id === id && e.offset === offset)) list.push({ id, offset });
@@ -128,13 +178,36 @@ export class NeedleSet {
 
   // Two loops, each seeing one type only (the engine keeps them monomorphic and tight).
   private scanBytes(data: Uint8Array, hit: (id: number, start: number) => boolean | void): void {
-    const table = this.table;
     const n = data.length;
-    const last = n - 1;
     let i = 0;
+    if (LITTLE_ENDIAN && (data.byteOffset & 3) === 0 && n >= 64) {
+      // Four bytes per load: the pairs at 4k and 4k + 2 are the word's low and high halves.
+      const words = new Uint32Array(data.buffer, data.byteOffset, n >>> 2);
+      const bits = this.bits;
+      const tableLE = this.tableLE;
+      const count = words.length;
+      for (let k = 0; k < count; k++) {
+        const w = words[k]!;
+        const lo = w & 0xffff;
+        if ((bits[lo >>> 5]! & (1 << (lo & 31))) !== 0) {
+          const slot = tableLE[lo]!;
+          const at = k << 2;
+          if (this.near(data, slot, at) && this.verify(data, slot, at, hit)) return;
+        }
+        const hi = w >>> 16;
+        if ((bits[hi >>> 5]! & (1 << (hi & 31))) !== 0) {
+          const slot = tableLE[hi]!;
+          const at = (k << 2) + 2;
+          if (this.near(data, slot, at) && this.verify(data, slot, at, hit)) return;
+        }
+      }
+      i = count << 2;
+    }
+    const table = this.table;
+    const last = n - 1;
     for (; i < last; i += 2) {
       const slot = table[(data[i]! << 8) | data[i + 1]!]!;
-      if (slot !== 0 && this.verify(data, slot, i, hit)) return;
+      if (slot !== 0 && this.near(data, slot, i) && this.verify(data, slot, i, hit)) return;
     }
     if (i === last) {
       const slot = table[data[i]! << 8]!; // the last byte, then "past the end" (0)

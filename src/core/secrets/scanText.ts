@@ -9,11 +9,13 @@
  * keyword occurs, and the structural pass reads only those lines (skipping any longer than
  * `maxLineLength`). Most lines of most files are never looked at twice.
  */
+import { isAscii } from 'node:buffer';
 import { LineStarts } from '../util/positions';
 import { collectValueCandidates, findPatternMatches, resolveOverlaps, RULE_KEYWORDS, stripRank, type RankedMatch } from './detect';
 import { NeedleSet } from './prefilter';
 import { classifyName } from './names';
-import { CONTEXT_RULES } from './providers';
+import { CONTEXT_RULES, PATTERN_RULES } from './providers';
+import { regexSpan } from './regexSpan';
 import type { SecretContext, SecretLocation, TextSecretMatch } from './types';
 
 export type TextKind = 'dotenv' | 'source' | 'plain';
@@ -115,24 +117,39 @@ export function scanTextForSecrets(text: string, kind: TextKind, options: ScanTe
 
 export function scanTextForSecretsDetailed(text: string, kind: TextKind, options: ScanTextOptions = {}): ScanTextResult {
   const deadline = Date.now() + (options.timeBudgetMs ?? 5000);
-  const maxLine = options.maxLineLength ?? 4000;
-
-  // One pass: which provider keywords occur, and which lines hold a trigger.
-  const present = new Set<string>();
-  /** Start offsets of the lines to read, ascending, without repeats. */
-  const picked: number[] = [];
-  let lastLineEnd = -1;
-  let urlStop = -1;
   // The prefilter reads bytes when the caller has them (faster than a string's characters).
   // Offsets are then byte offsets; the picked lines are mapped to the text's lines below.
   const bytes = options.utf8Bytes;
-  const data: Uint8Array | string = bytes ?? text;
+  const { present, picked } = prefilter(bytes ?? text, false);
+  if (bytes && bytes.length !== text.length) mapLineStarts(picked, bytes, text);
+  return scanPrefiltered(text, kind, options, present, picked, deadline);
+}
+
+/** What the prefilter found: provider keywords present, the lines to read, and where each keyword occurs. */
+interface Prefiltered {
+  present: Set<string>;
+  /** Start offsets of the lines to read, ascending, without repeats. */
+  picked: number[];
+  /** Keyword occurrences as pairs (keyword index into RULE_KEYWORDS, offset), when asked for. */
+  keywordHits: number[];
+}
+
+/** One pass: which provider keywords occur, and which lines hold a trigger. */
+function prefilter(data: Uint8Array | string, withHits: boolean): Prefiltered {
+  const present = new Set<string>();
+  const picked: number[] = [];
+  const keywordHits: number[] = [];
+  let lastLineEnd = -1;
+  let urlStop = -1;
+  const bytes = typeof data === 'string' ? undefined : data;
+  const text = typeof data === 'string' ? data : '';
   const code = bytes ? (i: number) => bytes[i]! : (i: number) => text.charCodeAt(i);
   const newline = bytes ? (from: number) => bytes.indexOf(10, from) : (from: number) => text.indexOf('\n', from);
   const lineStartOf = bytes ? (at: number) => bytes.lastIndexOf(10, at) + 1 : (at: number) => text.lastIndexOf('\n', at) + 1;
   NEEDLES.scan(data, (id, at) => {
     if (id < FIRST_TRIGGER) {
       present.add(RULE_KEYWORDS[id]!);
+      if (withHits) keywordHits.push(id, at);
       return;
     }
     if (at < lastLineEnd) return; // this line is picked already
@@ -151,8 +168,18 @@ export function scanTextForSecretsDetailed(text: string, kind: TextKind, options
     const end = newline(at);
     lastLineEnd = end < 0 ? data.length : end;
   });
-  if (bytes && bytes.length !== text.length) mapLineStarts(picked, bytes, text);
+  return { present, picked, keywordHits };
+}
 
+function scanPrefiltered(
+  text: string,
+  kind: TextKind,
+  options: ScanTextOptions,
+  present: ReadonlySet<string>,
+  picked: number[],
+  deadline: number,
+): ScanTextResult {
+  const maxLine = options.maxLineLength ?? 4000;
   const whole = findPatternMatches(text, deadline, present);
   let truncated = whole.timedOut;
   const candidates: RankedMatch[] = [...whole.matches];
@@ -178,15 +205,7 @@ export function scanTextForSecretsDetailed(text: string, kind: TextKind, options
     }
   }
 
-  const entries = kind === 'dotenv' ? dotenvEntries(text, ranges, maxLine) : sourceEntries(text, ranges, maxLine, kind === 'plain');
-  // Whole-line views catch URLs and connection strings that sit outside any named value.
-  for (const [start, end] of ranges) {
-    if (end - start > maxLine) continue;
-    const line = text.slice(start, end);
-    if (line.includes('://') || (line.includes(';') && /(?:password|pwd)[ \t]*=/i.test(line))) {
-      entries.push({ start, end, location: kind === 'dotenv' ? 'dotenv' : 'source' });
-    }
-  }
+  const entries = structuralEntries(text, ranges, kind, maxLine);
   for (let i = 0; i < entries.length; i++) {
     if ((i & 63) === 0 && Date.now() > deadline) {
       truncated = true;
@@ -220,6 +239,152 @@ export function scanTextForSecretsDetailed(text: string, kind: TextKind, options
     return { ...stripRank(m), line: from.line, column: from.column, endLine: to.line, endColumn: to.column } as TextSecretMatch;
   });
   return { matches, truncated };
+}
+
+/** The named values (and whole-line URL / connection-string views) of the lines in `ranges`. */
+function structuralEntries(text: string, ranges: Iterable<[number, number]>, kind: TextKind, maxLine: number): Entry[] {
+  const entries = kind === 'dotenv' ? dotenvEntries(text, ranges, maxLine) : sourceEntries(text, ranges, maxLine, kind === 'plain');
+  // Whole-line views catch URLs and connection strings that sit outside any named value.
+  for (const [start, end] of ranges) {
+    if (end - start > maxLine) continue;
+    const line = text.slice(start, end);
+    if (line.includes('://') || (line.includes(';') && /(?:password|pwd)[ \t]*=/i.test(line))) {
+      entries.push({ start, end, location: kind === 'dotenv' ? 'dotenv' : 'source' });
+    }
+  }
+  return entries;
+}
+
+// ── Bytes ─────────────────────────────────────────────────────────────────────────────────
+
+/** For each keyword (index into RULE_KEYWORDS), the pattern rules that have it. */
+const RULES_OF_KEYWORD: readonly number[][] = RULE_KEYWORDS.map((k) => PATTERN_RULES.flatMap((r, index) => (r.keywords.includes(k) ? [index] : [])));
+/** How far from a keyword occurrence a rule's regex reads, in bytes (a UTF-16 unit takes at most three); computed on first use. */
+const RULE_REACH: number[] = [];
+const reachOf = (index: number) => (RULE_REACH[index] ??= 3 * (2 * regexSpan(PATTERN_RULES[index]!.regex) + 2) + 4);
+
+/**
+ * scanBytesForSecrets: the same scan over a file's bytes as read from disk. The text is their
+ * UTF-8 decoding with a leading BOM dropped (how readText.ts reads a file); offsets, lines and
+ * columns in the result are the text's, exactly as scanTextForSecrets(text, kind) reports them.
+ *
+ * Most files are never decoded whole. The prefilter reads the bytes; when it finds no
+ * provider keyword whose rule can match (each rule is tried on the few characters around its
+ * keywords' occurrences: its regex reads no further, regexSpan.ts) and the structural pass
+ * finds nothing on the lines it picked (each decoded alone), there is nothing to report.
+ * Otherwise the whole text is decoded and scanned as scanTextForSecrets does: same result.
+ */
+export function scanBytesForSecrets(bytes: Uint8Array, kind: TextKind, options: Omit<ScanTextOptions, 'utf8Bytes'> = {}): TextSecretMatch[] {
+  return scanBytesForSecretsDetailed(bytes, kind, options).matches;
+}
+
+export function scanBytesForSecretsDetailed(input: Uint8Array, kind: TextKind, options: Omit<ScanTextOptions, 'utf8Bytes'> = {}): ScanTextResult {
+  const deadline = Date.now() + (options.timeBudgetMs ?? 5000);
+  const maxLine = options.maxLineLength ?? 4000;
+  const bytes = input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf ? input.subarray(3) : input;
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const found = prefilter(bytes, true);
+  const quick = kind !== 'dotenv' && !options.allLines;
+  // No keyword, no picked line: the text scan would read nothing (most files).
+  if (quick && found.picked.length === 0 && found.keywordHits.length === 0) return { matches: [], truncated: false };
+  // All-ASCII bytes decode as Latin-1: the same string as UTF-8, and faster.
+  const encoding = typeof isAscii === 'function' && isAscii(buffer) ? 'latin1' : 'utf8';
+  if (quick && !keywordMayMatch(found, buffer, encoding)) {
+    const quiet = pickedLinesQuiet(found.picked, buffer, encoding, kind, maxLine, deadline);
+    if (quiet !== false) return { matches: [], truncated: quiet === 'timeout' };
+  }
+  const text = buffer.toString(encoding);
+  if (bytes.length !== text.length) mapLineStarts(found.picked, bytes, text);
+  return scanPrefiltered(text, kind, options, found.present, found.picked, deadline);
+}
+
+/** Whether a provider rule whose keyword occurs matches near one of its keyword's occurrences. */
+function keywordMayMatch(found: Prefiltered, buffer: Buffer, encoding: BufferEncoding): boolean {
+  const hits = found.keywordHits;
+  if (hits.length === 0) return false;
+  const tried = new Set<number>();
+  for (let h = 0; h < hits.length; h += 2) {
+    for (const index of RULES_OF_KEYWORD[hits[h]!]!) {
+      if (tried.has(index)) continue;
+      tried.add(index);
+      if (ruleMatchesNear(index, hits, buffer, encoding)) return true;
+    }
+  }
+  return false;
+}
+
+function ruleMatchesNear(index: number, hits: number[], buffer: Buffer, encoding: BufferEncoding): boolean {
+  const rule = PATTERN_RULES[index]!;
+  const reach = reachOf(index);
+  if (!Number.isFinite(reach)) return true;
+  const at: number[] = [];
+  for (let h = 0; h < hits.length; h += 2) if (rule.keywords.includes(RULE_KEYWORDS[hits[h]!]!)) at.push(hits[h + 1]!);
+  at.sort((a, b) => a - b);
+  const re = rule.regex;
+  // Overlapping windows are merged: each character is read at most once per rule.
+  for (let i = 0; i < at.length; ) {
+    const from = Math.max(0, at[i]! - reach);
+    let to = Math.min(buffer.length, at[i]! + reach);
+    for (i++; i < at.length && at[i]! - reach <= to; i++) to = Math.min(buffer.length, at[i]! + reach);
+    re.lastIndex = 0;
+    const found = re.test(buffer.toString(encoding, from, to));
+    re.lastIndex = 0;
+    if (found) return true;
+  }
+  return false;
+}
+
+/**
+ * Bytes without which a line yields no entry (structuralEntries): a quote opens a string
+ * literal, `-` a flag, `;` a connection string, `://` a URL; in plain text also `:` and `=`
+ * (assignments, headers). All ASCII, so their bytes stand for nothing else in UTF-8.
+ */
+const SOURCE_MARKS = new Uint8Array(256);
+for (const c of '"\'`-;') SOURCE_MARKS[c.charCodeAt(0)] = 1;
+const PLAIN_MARKS = SOURCE_MARKS.slice();
+for (const c of ':=') PLAIN_MARKS[c.charCodeAt(0)] = 1;
+
+function mayHoldEntry(bytes: Uint8Array, start: number, end: number, plain: boolean): boolean {
+  const marks = plain ? PLAIN_MARKS : SOURCE_MARKS;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (marks[c] === 1) return true;
+    if (c === 58 && i + 2 < end && bytes[i + 1] === 47 && bytes[i + 2] === 47) return true; // ://
+  }
+  return false;
+}
+
+/**
+ * Runs the structural pass over each picked line alone (a text of one line finds what the
+ * same line finds within its text, absent provider matches and AKIA / AC anchors). `true`
+ * when no line yields a candidate, `false` at the first that does, `'timeout'` past the deadline.
+ */
+function pickedLinesQuiet(
+  picked: readonly number[],
+  buffer: Buffer,
+  encoding: BufferEncoding,
+  kind: TextKind,
+  maxLine: number,
+  deadline: number,
+): boolean | 'timeout' {
+  const ascii = encoding === 'latin1';
+  for (let i = 0; i < picked.length; i++) {
+    if ((i & 63) === 63 && Date.now() > deadline) return 'timeout';
+    const start = picked[i]!;
+    let end = buffer.indexOf(10, start);
+    if (end < 0) end = buffer.length;
+    if (end > start && buffer[end - 1] === 13) end--;
+    // A line longer than maxLine characters is skipped; in ASCII a byte is a character.
+    if (ascii && end - start > maxLine) continue;
+    if (!mayHoldEntry(buffer, start, end, kind === 'plain')) continue;
+    const line = buffer.toString(encoding, start, end);
+    if (line.length > maxLine) continue;
+    for (const entry of structuralEntries(line, [[0, line.length]], kind, maxLine)) {
+      const context: SecretContext = { key: entry.key, location: entry.location };
+      if (collectValueCandidates(line.slice(entry.start, entry.end), context, false).length > 0) return false;
+    }
+  }
+  return true;
 }
 
 // ── .env files ────────────────────────────────────────────────────────────────────────────
