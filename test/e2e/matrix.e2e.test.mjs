@@ -39,23 +39,17 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseJsonc } from 'jsonc-parser';
 import {
-  createProfile,
-  findExtensionLogs,
-  installVsix,
   listProcesses,
-  locateCodeServer,
   onCleanup,
   prepareWorkspaceCopy,
   repoRoot,
-  startCodeServer,
-  tailFile,
 } from '../../scripts/lib/code-server.mjs';
 import { ProcessSampler, describeProcs } from './lib/processes.mjs';
+import { Session } from './lib/session.mjs';
 import {
   errorNotifications,
   launchChromium,
   openDialog,
-  openWorkbench,
   editorSnapshot,
   paletteEntries,
   runCommand,
@@ -69,7 +63,6 @@ const CLI = path.join(repoRoot, 'dist', 'cli.js');
 const RESULTS = path.resolve(process.env.E2E_RESULTS || process.env.MCP_SECURE_TEST_RESULTS || path.join(repoRoot, 'test-results'));
 const KEEP = process.env.E2E_KEEP === '1';
 const DEBUG = process.env.E2E_DEBUG === '1';
-const EXTENSION_ID = 'mcp-secure.mcp-secure';
 const VIEWPORT = { width: 1440, height: 1000 };
 const T0 = Date.now();
 const debug = (msg) => DEBUG && console.log(`# [${((Date.now() - T0) / 1000).toFixed(1)}s] ${msg}`);
@@ -250,107 +243,35 @@ async function matrixStatus(page) {
 }
 
 // ---------------------------------------------------------------------------------------
-// One trusted VS Code session
-// ---------------------------------------------------------------------------------------
-
-class Session {
-  failed = false;
-
-  async start(chromium) {
-    const cs = locateCodeServer();
-    this.profile = createProfile({
-      trusted: true,
-      keep: KEEP,
-      prefix: 'mcp-secure-e2e-matrix-',
-      settings: {
-        'git.enabled': false,
-        'git.autoRepositoryDetection': false,
-        'extensions.autoUpdate': false,
-        'workbench.editor.enablePreview': false,
-        'editor.minimap.enabled': false,
-        // The test opens the results itself; no peek popping up over the editor.
-        'testing.automaticallyOpenPeekView': 'never',
-        'testing.automaticallyOpenTestResults': 'neverOpen',
-      },
-    });
-    if (KEEP) console.log(`# profile in ${this.profile.dir}, workspace ${WORKSPACE}`);
-    const installed = installVsix(cs, this.profile, VSIX);
-    assert.equal(installed.id, EXTENSION_ID, `the VSIX installed ${installed.id}, expected ${EXTENSION_ID}`);
-    const home = path.join(this.profile.dir, 'home');
-    fs.mkdirSync(home, { recursive: true });
-    this.env = {
-      HOME: home,
-      XDG_CONFIG_HOME: path.join(home, '.config'),
-      XDG_DATA_HOME: path.join(home, '.local', 'share'),
-      XDG_CACHE_HOME: path.join(home, '.cache'),
-    };
-    this.server = await startCodeServer(cs, this.profile, { folder: WORKSPACE, env: this.env });
-    debug(`code-server up on ${this.server.url}`);
-    this.sampler = new ProcessSampler(this.server.pid, { intervalMs: 100, envMarker: this.server.envMarker }).start();
-    this.context = await chromium.browser.newContext({ viewport: VIEWPORT });
-    this.page = await this.context.newPage();
-    this.pageErrors = [];
-    this.page.on('pageerror', (e) => this.pageErrors.push(String(e)));
-    await openWorkbench(this.page, this.server.url, { timeout: 60_000 });
-    debug('workbench open');
-  }
-
-  logText() {
-    return findExtensionLogs(this.profile).mcpSecure.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
-  }
-
-  async diagnose(testName) {
-    const lines = [`---- diagnostics for matrix / ${testName} ----`];
-    if (this.page) {
-      const file = await screenshot(this.page, `e2e-failure-matrix-${testName.replace(/\W+/g, '-')}.png`, RESULTS).catch(() => null);
-      if (file) lines.push(`screenshot: ${file}`);
-      lines.push(`status bar matrix item: ${await matrixStatus(this.page).catch(() => '?')}`);
-      lines.push(`testing rows: ${JSON.stringify((await testingRows(this.page)).map((r) => `${r.level} ${r.label} ${r.state} | ${r.ariaLabel}`))}`);
-      lines.push(`error notifications: ${JSON.stringify(await errorNotifications(this.page))}`);
-      if (DEBUG) lines.push(`first testing row: ${await this.page.locator(`${TESTING_TREE} .monaco-list-row`).first().innerHTML().catch(() => '?')}`);
-    }
-    if (this.profile) {
-      const logs = findExtensionLogs(this.profile);
-      if (logs.mcpSecure.length === 0) lines.push('no "MCP Secure" output log found (did the extension activate?)');
-      for (const f of logs.mcpSecure) lines.push(`== ${f} (tail)`, tailFile(f, 60));
-      for (const f of logs.exthost) {
-        const relevant = fs.readFileSync(f, 'utf8').split('\n').filter((l) => /mcp-secure\.mcp-secure|\[error\]/i.test(l));
-        lines.push(`== ${f} (lines about mcp-secure / errors)`, relevant.slice(-40).join('\n'));
-      }
-    }
-    if (this.server) lines.push('== code-server log (tail)', this.server.logTail(30));
-    if (this.pageErrors?.length) lines.push('== page errors', this.pageErrors.slice(-10).join('\n'));
-    console.error(lines.join('\n'));
-  }
-
-  /** Wraps a test body: setup errors are rethrown, diagnostics printed once on failure. */
-  step(testName, fn) {
-    return async (t) => {
-      if (this.setupError) throw new Error(`the VS Code session did not start: ${this.setupError.message}`, { cause: this.setupError });
-      try {
-        await fn(t);
-      } catch (e) {
-        if (!this.failed) await this.diagnose(testName).catch((d) => console.error('diagnostics failed:', d));
-        this.failed = true;
-        throw e;
-      }
-    };
-  }
-
-  async stop() {
-    this.sampler?.stop();
-    await this.context?.close().catch(() => {});
-    await this.server?.stop();
-    if (!KEEP) this.profile?.cleanup();
-  }
-}
-
-// ---------------------------------------------------------------------------------------
 // The tests
 // ---------------------------------------------------------------------------------------
 
 describe('MCP Secure principal matrix in a real VS Code (code-server + Chromium)', { timeout: 240_000 }, () => {
-  const s = new Session();
+  const s = new Session({
+    name: 'matrix',
+    workspace: WORKSPACE,
+    vsix: VSIX,
+    results: RESULTS,
+    keep: KEEP,
+    viewport: VIEWPORT,
+    debug,
+    settings: {
+      'git.enabled': false,
+      'git.autoRepositoryDetection': false,
+      'extensions.autoUpdate': false,
+      'workbench.editor.enablePreview': false,
+      'editor.minimap.enabled': false,
+      // The test opens the results itself; no peek popping up over the editor.
+      'testing.automaticallyOpenPeekView': 'never',
+      'testing.automaticallyOpenTestResults': 'neverOpen',
+    },
+    diagnostics: async (page) => [
+      `status bar matrix item: ${await matrixStatus(page).catch(() => '?')}`,
+      `testing rows: ${JSON.stringify((await testingRows(page)).map((r) => `${r.level} ${r.label} ${r.state} | ${r.ariaLabel}`))}`,
+      `error notifications: ${JSON.stringify(await errorNotifications(page))}`,
+      ...(DEBUG ? [`first testing row: ${await page.locator(`${TESTING_TREE} .monaco-list-row`).first().innerHTML().catch(() => '?')}`] : []),
+    ],
+  });
   let chromium;
   let expected; // the CLI's result on the same copy
   let runFinishedAt = 0;
@@ -371,7 +292,8 @@ describe('MCP Secure principal matrix in a real VS Code (code-server + Chromium)
       assert.deepEqual(leftovers(), [], 'the CLI run left a process behind');
       fs.mkdirSync(RESULTS, { recursive: true });
       chromium = await launchChromium();
-      await s.start(chromium);
+      // Every process code-server starts is sampled from before the window connects.
+      await s.start(chromium, { beforeBrowser: (server) => { s.sampler = new ProcessSampler(server.pid, { intervalMs: 100, envMarker: server.envMarker }).start(); } });
     } catch (e) {
       s.setupError = e;
       await s.diagnose('start').catch(() => {});
@@ -379,6 +301,7 @@ describe('MCP Secure principal matrix in a real VS Code (code-server + Chromium)
   });
 
   after(async () => {
+    s.sampler?.stop();
     await s.stop();
     await chromium?.close();
     if (!KEEP) fs.rmSync(RUN_DIR, { recursive: true, force: true });

@@ -3,7 +3,7 @@
 // on the workbench. Failure diagnostics (screenshot, the extension's log, the extension
 // host's lines about it, code-server's log, page errors) are printed once per session.
 //
-// Used by authz.e2e, secrets.e2e and vscode.e2e.
+// Used by every e2e file (authz, matrix, secrets, vscode).
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -62,9 +62,10 @@ export class Session {
    * @param {(text:string)=>string} [o.redact]  applied to everything printed
    * @param {(msg:string)=>void} [o.debug]
    * @param {(home:string)=>void} [o.prepareHome]  fills the fake $HOME before code-server starts (e.g. plants user configs)
+   * @param {(page:object)=>Promise<string[]>} [o.diagnostics]  extra lines for the failure diagnostics (what this test's views show)
    */
-  constructor({ name, workspace, vsix, results, trusted = true, settings = {}, viewport = { width: 1440, height: 1400 }, keep = false, redact = (t) => t, debug = () => {}, prepareHome }) {
-    Object.assign(this, { name, workspace, vsix, results, trusted, settings, viewport, keep, redact, debug, prepareHome });
+  constructor({ name, workspace, vsix, results, trusted = true, settings = {}, viewport = { width: 1440, height: 1400 }, keep = false, redact = (t) => t, debug = () => {}, prepareHome, diagnostics }) {
+    Object.assign(this, { name, workspace, vsix, results, trusted, settings, viewport, keep, redact, debug, prepareHome, diagnostics });
   }
 
   /**
@@ -138,6 +139,7 @@ export class Session {
       const file = await screenshot(this.page, `e2e-failure-${this.name}-${testName.replace(/\W+/g, '-')}.png`, this.results).catch(() => null);
       if (file) lines.push(`screenshot: ${file}`);
       lines.push(`view message: ${await viewMessage(this.page).catch(() => '?')}`);
+      if (this.diagnostics) lines.push(...(await this.diagnostics(this.page).catch((e) => [`extra diagnostics failed: ${e}`])));
     }
     if (this.profile) {
       const logs = findExtensionLogs(this.profile);
