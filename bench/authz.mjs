@@ -19,6 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exec, median, timeMedian } from './lib/timing.mjs';
+import { ensureInstall } from './lib/install.mjs';
 
 /** MCP SDKs, frameworks and published servers; their dependencies come with them. */
 const CORPUS_PACKAGES = {
@@ -53,21 +54,6 @@ const top = (counts, n = 4) => Object.entries(counts).sort((a, b) => b[1] - a[1]
 
 // ── Installs and the scan tree ────────────────────────────────────────────────────────────
 
-function ensureInstall(dir, dependencies, what, log) {
-  const spec = JSON.stringify({ dependencies, v: 1 });
-  const marker = join(dir, '.bench-installed.json');
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === spec) return false;
-  log(`Installing ${what} from the npm registry into ${dir} (one-time; cached for later runs) …`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bench-corpus', private: true, dependencies }, null, 2));
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
-  const started = Date.now();
-  exec('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: dir, env });
-  log(`  installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  writeFileSync(marker, spec);
-  return true;
-}
 
 /** Package roots of a node_modules tree (name and @scope/name folders, nested node_modules too), in path order. */
 function packageRoots(nodeModules) {

@@ -33,6 +33,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exec, median, timeMedian } from './lib/timing.mjs';
+import { cleanEnv, ensureInstall } from './lib/install.mjs';
 import { matrixFile, PRINCIPALS, TOOLS } from './lib/matrix-tools.mjs';
 
 const INSPECTOR = { '@modelcontextprotocol/inspector': '2.12.0' };
@@ -54,20 +55,7 @@ const fmt = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixe
 const round2 = (v) => Math.round(v * 100) / 100;
 /** Anything JWT-shaped out of a message (the tokens only ever travel on the Inspector's argv). */
 const redact = (text) => String(text).replace(/eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*/g, '[jwt]');
-const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
 
-function ensureInstall(dir, dependencies, what, log) {
-  const spec = JSON.stringify({ dependencies, v: 1 });
-  const marker = join(dir, '.bench-installed.json');
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === spec) return;
-  log(`Installing ${what} from the npm registry into ${dir} (one-time; cached for later runs) …`);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bench-matrix-inspector', private: true, dependencies }, null, 2));
-  const started = Date.now();
-  exec('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline', '--loglevel=error'], { cwd: dir, env: cleanEnv() });
-  log(`  installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  writeFileSync(marker, spec);
-}
 
 /** A Node the Inspector supports: this one, or the Node 24 kept under .cache/vscode. */
 function inspectorNode(root) {
@@ -250,7 +238,7 @@ export async function matrixBenchRows({ root, corpus, quick, transports = ['stdi
     return rows;
   }
   try {
-    ensureInstall(inspectorDir, INSPECTOR, inspectorName, log);
+    ensureInstall(inspectorDir, INSPECTOR, inspectorName, log, { preferOffline: true });
   } catch (err) {
     for (const t of transports) row(`matrix-${t}-vs-inspector`, 0, 'x', '>= 10', false, `not measured: installing ${inspectorName} failed: ${redact(err.message).slice(0, 400)}`);
     return rows;

@@ -20,6 +20,8 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, extname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exec, median, timeMedian } from './lib/timing.mjs';
+import { ensureInstall } from './lib/install.mjs';
+import { prng } from './lib/prng.mjs';
 
 const SECRETLINT = { secretlint: '13.0.6', '@secretlint/secretlint-rule-preset-recommend': '13.1.0' };
 
@@ -66,34 +68,7 @@ const round2 = (v) => Math.round(v * 100) / 100;
 // ── Installs (npm registry only, into bench-owned folders) ────────────────────────────────
 
 /** `npm install` of exact versions into `dir`, skipped when `dir` already holds the same list. */
-function ensureInstall(dir, dependencies, what, log) {
-  const spec = JSON.stringify({ dependencies, v: 1 });
-  const marker = join(dir, '.bench-installed.json');
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === spec) return false;
-  log(`Installing ${what} from the npm registry into ${dir} (one-time; cached for later runs) …`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bench-corpus', private: true, dependencies }, null, 2));
-  // Not through `npm run`'s environment: a clean install of just these packages, no scripts.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
-  const started = Date.now();
-  exec('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: dir, env });
-  log(`  installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  writeFileSync(marker, spec);
-  return true;
-}
 
-/** Deterministic random text (mulberry32). */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Fake credentials in formats both tools know (GitHub, Slack, AWS key pair, SendGrid, npm,

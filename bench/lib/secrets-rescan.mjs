@@ -8,20 +8,10 @@
 // Prints one JSON line: per document { lines, bytes, findings, medianMs, p95Ms, maxMs }.
 import { join } from 'node:path';
 import { scanDocument } from '../../src/core/scan/scan.ts';
+import { prng } from './prng.mjs';
 
 const LINES = 5000;
 
-/** Deterministic random tokens (mulberry32), so the documents are the same on every run. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = prng(0x5ec7e7);
 const AN = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const HEX = '0123456789abcdef';
