@@ -15,8 +15,12 @@ import { freePort, installHooks, ManagedProcess, ProcessStdioTransport, waitForP
 import { addStandardHeaders, asV2Transport, isUnsupportedRevision, legacyClient, ModernClient, MODERN_REVISION, modernHttpTransport, type MatrixClient } from './protocol';
 import { HOSTILE_PRINCIPALS, MatrixRunError, type HostilePrincipal, type MatrixCell, type MatrixConfig, type MatrixEvent, type MatrixResult } from './types';
 
-/** Names of settings that hold public values: audiences, issuers, addresses. */
-const PUBLIC_SETTING_NAME = /(audience|issuer|jwks|_urls?|_uri|_host|_port|_endpoint)$/i;
+/**
+ * Names of the token-validation settings that hold public values (OAUTH_AUDIENCE,
+ * AUTH_ISSUER_URL, OAUTH_JWKS_URI). Only these: any other *_URL under a secret-sounding name may
+ * carry credentials and stays hidden.
+ */
+const PUBLIC_SETTING_NAME = /(audience|issuer|jwks)(_?ur[il]s?)?$/i;
 
 export interface RunMatrixOptions {
   /** Folder the matrix file lives in: server.cwd is relative to it. */
@@ -147,7 +151,7 @@ export async function runMatrix(config: MatrixConfig, options: RunMatrixOptions)
     const baseEnv: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
     for (const [k, v] of Object.entries(config.server.env ?? {})) baseEnv[k] = expandPlaceholders(v, vars);
     // Servers may echo their environment (server-everything's get-env does): keep secret-looking values out of details.
-    // Public settings whose names merely mention auth (OAUTH_AUDIENCE, AUTH_ISSUER_URL) stay readable.
+    // Token-validation settings whose names merely mention auth (OAUTH_AUDIENCE, AUTH_ISSUER_URL) stay readable.
     for (const [k, v] of Object.entries(baseEnv)) {
       if (!v || v.length < 8 || PUBLIC_SETTING_NAME.test(k)) continue;
       if (/token|secret|passw|api_?key|access_?key|private|credential|auth|session|cookie/i.test(k)) secrets.push(v);
