@@ -56,6 +56,14 @@ const common = {
   define: { __MCP_SECURE_VERSION__: JSON.stringify(require(join(root, 'package.json')).version) },
 };
 
+/** Resolves the CLI's `require('../../core/matrix/run')` to the separate bundle dist/matrix.js. */
+const harnessFromMatrixBundle = {
+  name: 'harness-from-matrix-bundle',
+  setup(build) {
+    build.onResolve({ filter: /\/core\/matrix\/run$/ }, (args) => (args.kind === 'require-call' ? { path: './matrix.js', external: true } : undefined));
+  },
+};
+
 const entries = [
   // The principal-matrix harness, required by the extension only when a matrix runs.
   { entryPoints: [join(root, 'src/core/matrix/run.ts')], outfile: join(dist, 'matrix.js') },
@@ -64,6 +72,9 @@ const entries = [
     entryPoints: [join(root, 'src/cli/main.ts')],
     outfile: join(dist, 'cli.js'),
     banner: { js: '#!/usr/bin/env node' },
+    // `matrix` loads the harness from dist/matrix.js when it runs (the source's require of
+    // core/matrix/run): the other commands neither parse nor initialise the MCP client.
+    plugins: [harnessFromMatrixBundle],
   },
   // The installed launcher (`mcp-secure launcher install` copies it to a stable path): only
   // `run` and `keychain`, so an MCP server starts without loading the scanners.

@@ -6,7 +6,6 @@ import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import type { CliIo } from '../main';
 import { loadMatrixFile } from '../../core/matrix/load';
-import { runMatrix } from '../../core/matrix/run';
 import { matrixToJson, matrixToJUnit, matrixToText } from '../../core/matrix/report';
 
 interface MatrixOptions {
@@ -44,6 +43,9 @@ export function registerMatrixCommand(program: Command, io: CliIo, setExitCode: 
       if (opts.runDestructive) config.runDestructive = true;
       const controller = new AbortController();
       try {
+        // The harness (MCP SDK client, jose, zod) is loaded only when a matrix runs: every other
+        // command starts without initialising it.
+        const { runMatrix } = require('../../core/matrix/run') as typeof import('../../core/matrix/run');
         const result = await runMatrix(config, {
           cwd: path.dirname(file),
           concurrency: opts.concurrency,

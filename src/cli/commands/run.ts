@@ -15,7 +15,7 @@ import { Command, Option } from 'commander';
 import type { CliIo } from '../main';
 import { Keychain, loadKeytar, type KeytarLike } from '../../core/keychain/keychain';
 import { launch, EXIT_USAGE, RUN_PREFIX } from '../../core/launcher/run';
-import { parseHeaderArg, runBridge, type HeaderArg } from '../../core/launcher/bridge';
+import type { HeaderArg } from '../../core/launcher/bridge';
 import type { SignalSource } from '../../core/launcher/child';
 import type { LauncherPlatform, PathProbe } from '../../core/launcher/pathFix';
 import type { SecretReader } from '../../core/launcher/references';
@@ -88,6 +88,8 @@ not started); 126 the command cannot be executed; 127 command not found; 128+n k
           setExitCode(EXIT_USAGE);
           return;
         }
+        // The bridge (MCP SDK transports) is loaded only for --bridge: the launcher starts servers without it.
+        const { parseHeaderArg, runBridge } = require('../../core/launcher/bridge') as typeof import('../../core/launcher/bridge');
         const headers: HeaderArg[] = [];
         for (const text of opts.header) {
           const header = parseHeaderArg(text);
