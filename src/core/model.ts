@@ -157,6 +157,8 @@ export interface DiscoveryResult {
   configs: ClientConfig[];
   /** `.env`, `.env.local`, ... files: where keys sit next to servers. */
   envFiles: Array<{ path: string; gitignored: boolean }>;
+  /** Every file the walk kept that .gitignore does not cover (absolute paths), when asked for (`listFiles`). */
+  files?: string[];
   /** Files skipped or unreadable during the walk (too large, binary, loops...). */
   problems: FileProblem[];
 }

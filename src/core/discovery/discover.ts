@@ -28,6 +28,10 @@ export interface DiscoverOptions {
   exclude?: readonly string[];
   /** Source and manifest files over this size are skipped with a note. Default 1 MiB. */
   maxFileBytes?: number;
+  /** Enter dependency and build folders and disregard .gitignore (walk.ts `noIgnore`). */
+  noIgnore?: boolean;
+  /** Also return every file the walk kept (`files`): `scan --all-files` reads them all. */
+  listFiles?: boolean;
 }
 
 /** Client configs live at known paths and can be large (~/.claude.json holds history). */
@@ -38,6 +42,7 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryResul
   const maxFileBytes = options.maxFileBytes ?? 1024 * 1024;
   const walk = await walkTree(root, {
     exclude: options.exclude,
+    noIgnore: options.noIgnore,
     // A gitignored client config still holds whatever keys are in it.
     keepIgnored: (rel, isDirectory) =>
       isDirectory ? mayHoldWorkspaceConfig(rel) : matchWorkspaceConfig(rel) !== undefined || isEnvFile(rel),
@@ -47,12 +52,15 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryResul
 
   const configFiles: Array<{ file: WalkedFile; candidate: ConfigCandidate }> = [];
   const projectFiles: string[] = [];
+  const analysisFiles: string[] = [];
   const envFiles: DiscoveryResult['envFiles'] = [];
   for (const file of walk.files) {
     const match = matchWorkspaceConfig(file.rel);
     if (match) configFiles.push({ file, candidate: { ...match, path: file.path } });
     if (isEnvFile(file.rel)) envFiles.push({ path: file.path, gitignored: file.gitignored });
-    if (!file.gitignored) projectFiles.push(file.path);
+    if (file.gitignored) continue;
+    projectFiles.push(file.path);
+    if (isSourceOrManifest(file.rel)) analysisFiles.push(file.path);
   }
 
   const readForProjects = async (file: string): Promise<string | undefined> => {
@@ -69,7 +77,7 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryResul
   const [workspaceConfigs, userConfigs, projects] = await Promise.all([
     Promise.all(configFiles.map(({ candidate }) => readConfig(candidate, problems))),
     options.includeUser && options.env ? readUserConfigs(options.env, problems) : Promise.resolve([]),
-    analyzeProjects({ root, files: projectFiles.filter((f) => isSourceOrManifest(root, f)), readFile: readForProjects }),
+    analyzeProjects({ root, files: analysisFiles, readFile: readForProjects }),
   ]);
   problems.push(...projects.problems);
 
@@ -80,6 +88,7 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryResul
     configs,
     envFiles,
     problems,
+    ...(options.listFiles ? { files: projectFiles } : {}),
   };
 }
 
@@ -101,9 +110,10 @@ const SOURCE_EXTENSIONS: ReadonlySet<string> = new Set([
   '.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.py', '.go',
 ]);
 
-function isSourceOrManifest(root: string, file: string): boolean {
-  if (SOURCE_EXTENSIONS.has(path.extname(file))) return !file.endsWith('.d.ts') && !file.endsWith('.min.js');
-  return isProjectManifest(path.relative(root, file).split(path.sep).join('/'));
+/** `rel`: the walk's root-relative posix path. */
+function isSourceOrManifest(rel: string): boolean {
+  if (SOURCE_EXTENSIONS.has(path.posix.extname(rel))) return !rel.endsWith('.d.ts') && !rel.endsWith('.min.js');
+  return isProjectManifest(rel);
 }
 
 /** Parsed configs per path for the exact text and reading (discovery re-runs on every change). */

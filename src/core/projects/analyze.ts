@@ -11,6 +11,7 @@ import {
   frameworkRank,
   isProjectManifest,
   manifestDependencies,
+  PROJECT_MANIFEST_BASENAMES,
   manifestEcosystem,
   manifestPriority,
   manifestProjectRoot,
@@ -66,6 +67,19 @@ const EXCLUDED_NAMES: ReadonlySet<string> = new Set(['conftest.py']);
 const TRANSPORT_ORDER: readonly Transport[] = ['stdio', 'http', 'sse'];
 const LANGUAGE_OF: Readonly<Record<Exclude<Ecosystem, 'node'>, ServerLanguage>> = { python: 'python', go: 'go' };
 const READ_CONCURRENCY = 8;
+
+/** A path made absolute; a walk's paths are already (path.resolve on 100,000 files costs ~150 ms). */
+function resolved(file: string): string {
+  return path.sep === '/' && file.startsWith('/') && !NOT_NORMAL.test(file) ? file : path.resolve(file);
+}
+/** `//`, `/./`, `/../`, or a trailing `/`, `/.`, `/..`: path.resolve would change the path. */
+const NOT_NORMAL = /\/\.{0,2}(?:\/|$)/;
+
+/** Whether a file's name can make it a manifest (isProjectManifest decides): spares path.relative on every file. */
+function mayBeManifest(file: string): boolean {
+  const base = file.slice(file.lastIndexOf(path.sep) + 1);
+  return PROJECT_MANIFEST_BASENAMES.has(base) || base.endsWith('.txt');
+}
 
 function toPosix(p: string): string {
   return p.split(path.sep).join('/');
@@ -152,8 +166,8 @@ interface ProjectSeed {
 export async function analyzeProjectsDetailed(input: AnalyzeProjectsInput): Promise<{ projects: ProjectAnalysis[]; problems: FileProblem[] }> {
   const problems: FileProblem[] = [];
   const root = path.resolve(input.root);
-  const files = [...new Set(input.files.map((f) => path.resolve(f)))].sort();
-  const manifests = files.filter((f) => isProjectManifest(toPosix(path.relative(root, f))));
+  const files = [...new Set(input.files.map(resolved))].sort();
+  const manifests = files.filter((f) => mayBeManifest(f) && isProjectManifest(toPosix(path.relative(root, f))));
 
   const boundaries: Record<Ecosystem, Set<string>> = { node: new Set(), python: new Set(), go: new Set() };
   for (const m of manifests) boundaries[manifestEcosystem(m)].add(manifestProjectRoot(m));
