@@ -68,7 +68,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--exclude <pattern...>', 'extra gitignore-style patterns to skip')
     .option('--no-git', 'do not check whether secrets are tracked by or committed to git')
     .option('--max-file-size <kb>', 'skip files larger than this (KB)', (v) => parsePositiveInt(v, '--max-file-size'), 1024)
-    .action(async (paths: string[], opts: { user?: boolean; format: 'text' | 'json' | 'sarif'; exclude?: string[]; git: boolean; maxFileSize: number }) => {
+    .option('--all-files', 'also read every other file for secrets (docs, scripts, notebooks...), not only MCP configs, .env files and server sources')
+    .option('--no-ignore', 'also enter dependency and build folders (node_modules, dist, virtualenvs...) and disregard .gitignore')
+    .action(async (paths: string[], opts: { user?: boolean; format: 'text' | 'json' | 'sarif'; exclude?: string[]; git: boolean; maxFileSize: number; allFiles?: boolean; ignore: boolean }) => {
       const results: ScanResult[] = [];
       for (const [index, dir] of paths.entries()) {
         results.push(
@@ -79,6 +81,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             exclude: opts.exclude,
             maxFileBytes: opts.maxFileSize * 1024,
             git: opts.git ? {} : false,
+            allFiles: opts.allFiles === true,
+            noIgnore: !opts.ignore,
           }),
         );
       }

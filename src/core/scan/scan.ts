@@ -22,6 +22,8 @@ import {
 } from '../settings/projectSettings';
 import { REMEDY, findSecretsInConfig, findSecretsInServer, findSecretsInText, findingFingerprint, type SecretHit } from './secretFindings';
 import { gitExposure, type GitExposureOptions } from './gitExposure';
+import { sweepFiles } from './sweep';
+import { SweepReader } from './sweepReader';
 import { lintAuthorization, type ToolVerdict } from '../authz';
 
 export interface ScanOptions {
@@ -32,6 +34,10 @@ export interface ScanOptions {
   maxFileBytes?: number;
   /** Check whether secrets are tracked by / committed to git. Default: on. */
   git?: false | GitExposureOptions;
+  /** Also read every other file the walk keeps for secrets (sweep.ts). */
+  allFiles?: boolean;
+  /** Enter dependency and build folders and disregard .gitignore (walk.ts `noIgnore`). */
+  noIgnore?: boolean;
 }
 
 export interface ScanResult {
@@ -48,6 +54,7 @@ export interface ScanResult {
 }
 
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
 /** The candidate a parsed config was read as: to re-parse its text as the user types. */
 export function candidateOf(config: ClientConfig): ConfigCandidate {
@@ -170,6 +177,16 @@ export function scanDocument(
 
 export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   const root = path.resolve(options.root);
+  // The sweep's reader thread boots while discovery runs.
+  const reader = options.allFiles ? new SweepReader(options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) : undefined;
+  try {
+    return await scanWorkspaceWith(root, options, reader);
+  } finally {
+    reader?.close();
+  }
+}
+
+async function scanWorkspaceWith(root: string, options: ScanOptions, reader: SweepReader | undefined): Promise<ScanResult> {
   const { settings, problems: settingsProblems } = await loadProjectSettings(root);
   const discovery = await discover({
     root,
@@ -177,8 +194,10 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
     env: options.env,
     exclude: [...(options.exclude ?? []), ...settings.ignore],
     maxFileBytes: options.maxFileBytes,
+    noIgnore: options.noIgnore,
+    listFiles: options.allFiles,
   });
-  const result = await scanDiscovered(discovery, settings, options);
+  const result = await scanDiscovered(discovery, settings, options, reader);
   result.problems.unshift(...settingsProblems);
   return result;
 }
@@ -187,14 +206,15 @@ export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
 export async function scanDiscovered(
   discovery: DiscoveryResult,
   settings: ProjectSettings,
-  options: Pick<ScanOptions, 'maxFileBytes' | 'git'> = {},
+  options: Pick<ScanOptions, 'maxFileBytes' | 'git' | 'allFiles'> = {},
+  reader?: SweepReader,
 ): Promise<ScanResult> {
   const root = discovery.root;
   const problems: FileProblem[] = [];
   const hits: SecretHit[] = [];
   const findings: Finding[] = [];
   const suppressed: Finding[] = [];
-  const maxFileBytes = options.maxFileBytes ?? 1024 * 1024;
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
 
   const collect = (text: string, fileHits: SecretHit[], other: Finding[] = []) => {
     const result = applySuppressions([...other, ...fileHits.map((h) => h.finding)], text);
@@ -233,6 +253,16 @@ export async function scanDiscovered(
       }),
     ),
   ]);
+
+  // Every other file, with --all-files: what the readers above did not read.
+  if (options.allFiles && discovery.files) {
+    const readAbove = new Set([...discovery.configs.map((c) => c.path), ...discovery.envFiles.map((e) => e.path), ...discovery.servers.flatMap((s) => s.sources)]);
+    const others = discovery.files.filter((f) => !readAbove.has(f));
+    // A thread pays for itself over hundreds of files, not a handful.
+    const sweep = sweepFiles(others, { root, maxFileBytes }, others.length >= 256 ? reader : undefined);
+    for (const { text, hits: fileHits } of sweep.files) collect(text, fileHits);
+    problems.push(...sweep.problems);
+  }
 
   // Authorization lint over the discovered server projects (MCPS2xx).
   const sourceTexts = new Map<string, string>();

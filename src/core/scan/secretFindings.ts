@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { ClientConfig, ConfigServer, Finding, FindingSeverity, Located, LocatedEntry, SourceRange } from '../model';
 import { RULES_BY_ID } from '../rules';
 import { detectSecretsInValue, mapDecodedRange, scanTextForSecrets, secretMessage, redactSecret } from '../secrets';
-import type { SecretContext, SecretMatch } from '../secrets';
+import type { SecretContext, SecretMatch, TextKind } from '../secrets';
 import { LineStarts } from '../util/positions';
 
 export interface FindingContext {
@@ -144,7 +144,7 @@ export function findSecretsInServer(file: string, server: ConfigServer, lines: L
 export function findSecretsInText(
   file: string,
   text: string,
-  kind: 'dotenv' | 'source',
+  kind: TextKind,
   context: FindingContext & { gitignored?: boolean },
 ): SecretHit[] {
   const lines = new LineStarts(text);

@@ -1,0 +1,147 @@
+/**
+ * `scan --all-files`: every other file of the walk — docs, scripts, notebooks, build output the
+ * user keeps — read for plaintext secrets, as a general secret scanner would. Configs, `.env`
+ * files and server sources are scanned by their own readers (scan.ts) and are not read again.
+ *
+ * Built for tens of thousands of files: a reader thread (sweepReader.ts) reads ahead into a
+ * shared ring while this thread scans (open, read, close — no stat, no allocation per file);
+ * the byte-level engine (scanBytesForSecrets) decodes a file only when it can hold a finding,
+ * and the finding pipeline (findSecretsInText: messages, redaction, fingerprints) runs only for
+ * the few files that do. Synchronous: the calling thread blocks until the sweep is done (the
+ * CLI's use; the editor does not sweep). Skips are counted, not listed one
+ * note per file: a sweep of a dependency tree meets thousands of binaries.
+ */
+import { closeSync, constants, openSync, readSync } from 'node:fs';
+import * as path from 'node:path';
+import type { FileProblem } from '../model';
+import { scanBytesForSecretsDetailed, type TextKind } from '../secrets';
+import { formatBytes } from '../util/readText';
+import { findSecretsInText, type SecretHit } from './secretFindings';
+import type { SweepReader } from './sweepReader';
+
+export interface SweepOptions {
+  /** The scan's root: findings' fingerprints are relative to it. */
+  root: string;
+  /** Files larger than this are skipped (counted in a note). */
+  maxFileBytes: number;
+  /** Per-file time budget of the engine (ms). */
+  timeBudgetMs?: number;
+}
+
+export interface SweepResult {
+  /** Per file with findings: its text (for suppression comments) and its hits. */
+  files: Array<{ file: string; text: string; hits: SecretHit[] }>;
+  problems: FileProblem[];
+  /** Files read and scanned, and their bytes. */
+  scanned: number;
+  bytes: number;
+  /** Files the reader thread read (the others were read on the calling thread). */
+  readAhead: number;
+}
+
+/** Source code and JSON: string literals and assignments. Everything else is read as plain text. */
+const SOURCE_EXTENSIONS: ReadonlySet<string> = new Set([
+  '.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mts', '.tsx', '.json', '.jsonc', '.json5',
+  '.py', '.go', '.rb', '.java', '.kt', '.cs', '.php', '.rs', '.swift', '.scala', '.c', '.cc', '.cpp', '.h', '.hpp',
+]);
+
+/** How the engine reads a file of this name. */
+export function sweepKindOf(file: string): TextKind {
+  const base = path.basename(file);
+  if (base === '.env' || base.startsWith('.env.') || base.endsWith('.env')) return 'dotenv';
+  return SOURCE_EXTENSIONS.has(path.extname(base).toLowerCase()) ? 'source' : 'plain';
+}
+
+/** Git's test for a binary file: a NUL byte in the first 8,000 bytes. */
+const BINARY_SNIFF_BYTES = 8000;
+
+export function sweepFiles(files: readonly string[], options: SweepOptions, reader?: SweepReader): SweepResult {
+  const result: SweepResult = { files: [], problems: [], scanned: 0, bytes: 0, readAhead: 0 };
+  const limit = options.maxFileBytes;
+  let binary = 0;
+  let large = 0;
+  const readHere = ownReader(limit);
+  // The reader thread reads ahead; a file it could not read is read here, to learn why.
+  let threaded = reader !== undefined && reader.limit === limit;
+  if (threaded) reader!.start(files);
+  try {
+    for (let index = 0; index < files.length; index++) {
+      const file = files[index]!;
+      let bytes: Uint8Array | undefined;
+      if (threaded) {
+        const record = reader!.next(index);
+        if (record === undefined) threaded = false; // the thread stalled: read the rest here
+        else if ('bytes' in record) {
+          bytes = record.bytes;
+          result.readAhead++;
+        }
+      }
+      if (bytes === undefined) {
+        const read = readHere(file);
+        if ('problem' in read) {
+          result.problems.push(read.problem);
+          continue;
+        }
+        bytes = read.bytes;
+      }
+      if (bytes.length > limit) {
+        large++;
+        continue;
+      }
+      if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
+        binary++;
+        continue;
+      }
+      result.scanned++;
+      result.bytes += bytes.length;
+      const kind = sweepKindOf(file);
+      const scanned = scanBytesForSecretsDetailed(bytes, kind, { timeBudgetMs: options.timeBudgetMs });
+      if (scanned.truncated) {
+        result.problems.push({ file, severity: 'note', message: `Secret scan stopped after its time budget (${options.timeBudgetMs ?? 5000} ms): the rest of the file was not read` });
+      }
+      if (scanned.matches.length === 0) continue;
+      // The few files with findings go through the reporting pipeline, from their text.
+      let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      const hits = findSecretsInText(file, text, kind, { root: options.root });
+      if (hits.length > 0) result.files.push({ file, text, hits });
+    }
+  } finally {
+    reader?.close();
+  }
+  if (large > 0) result.problems.push({ file: options.root, severity: 'note', message: `${large} file${large === 1 ? '' : 's'} over the ${formatBytes(limit)} limit not read for secrets (--max-file-size)` });
+  if (binary > 0) result.problems.push({ file: options.root, severity: 'note', message: `${binary} binary file${binary === 1 ? '' : 's'} not read for secrets` });
+  return result;
+}
+
+/**
+ * Reads a file on this thread into one reused buffer (grown to the limit at most), up to one
+ * byte over the limit: that byte tells a file that is too large without a stat call.
+ */
+function ownReader(limit: number): (file: string) => { bytes: Uint8Array } | { problem: FileProblem } {
+  let buffer = Buffer.allocUnsafe(Math.min(limit + 1, 1024 * 1024));
+  return (file) => {
+    let length = 0;
+    let fd: number | undefined;
+    try {
+      // O_NONBLOCK: a file replaced by a FIFO since the walk does not block the open.
+      fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+      for (;;) {
+        const n = readSync(fd, buffer, length, buffer.length - length, null);
+        if (n === 0) break;
+        length += n;
+        if (length < buffer.length) continue;
+        if (buffer.length > limit) break;
+        const bigger = Buffer.allocUnsafe(Math.min(limit + 1, buffer.length * 2));
+        buffer.copy(bigger, 0, 0, length);
+        buffer = bigger;
+      }
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return { problem: { file, severity: 'note', message: `Could not read file: ${code ?? (error as Error).message}` } };
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+    return { bytes: buffer.subarray(0, length) };
+  };
+}
