@@ -11,7 +11,10 @@
  * hits (a small fraction) are verified.
  * Works on bytes (a Buffer) or on a string's char codes: the needles are ASCII, and a UTF-8
  * multi-byte sequence never contains an ASCII byte.
+ * Over bytes, the table hits are found by WebAssembly with SIMD where available
+ * (prefilterWasm.ts: fast from the first call, no JIT warm-up); the JS loop is the fallback.
  */
+import { nibbleTables, pairScanner, type PairScanner } from './prefilterWasm';
 
 /** A literal to find. `ci`: ASCII case-insensitive. */
 export interface Needle {
@@ -92,8 +95,15 @@ export class NeedleSet {
   private readonly next: Int32Array;
   private readonly prev: Int32Array;
   private readonly always: Uint8Array;
+  /** The WebAssembly search of the table hits, and this set's tables there (undefined: the JS loop). */
+  private readonly wasm: PairScanner | undefined;
+  private readonly wasmTables: number = 0;
 
-  constructor(readonly needles: readonly Needle[]) {
+  /** `options.wasm: false`: always the JS loop (the reference the tests compare with). */
+  constructor(
+    readonly needles: readonly Needle[],
+    options: { wasm?: boolean } = {},
+  ) {
     this.codes = needles.map((n) => Uint8Array.from(n.text, (ch) => ch.charCodeAt(0)));
     needles.forEach((needle, id) => {
       const codes = this.codes[id]!;
@@ -136,6 +146,8 @@ export class NeedleSet {
         else this.always[slot] = 1;
       }
     });
+    this.wasm = options.wasm === false ? undefined : pairScanner();
+    if (this.wasm) this.wasmTables = this.wasm.addTables(nibbleTables(this.bits, frequency), this.bits);
   }
 
   /** Whether the bytes around the pair at `at` (slot `slot`) agree with one of its entries. */
@@ -178,6 +190,39 @@ export class NeedleSet {
 
   // Two loops, each seeing one type only (the engine keeps them monomorphic and tight).
   private scanBytes(data: Uint8Array, hit: (id: number, start: number) => boolean | void): void {
+    // A scan from inside a hit callback (the scanner is busy) takes the JS loop.
+    if (this.wasm?.begin(this.wasmTables, data)) {
+      try {
+        this.scanWasmHits(this.wasm, data, hit);
+      } finally {
+        this.wasm.end();
+      }
+      return;
+    }
+    this.scanBytesJs(data, hit);
+  }
+
+  /** The positions the JS loop below would examine further, found by `wasm`; the same checks follow. */
+  private scanWasmHits(wasm: PairScanner, data: Uint8Array, hit: (id: number, start: number) => boolean | void): void {
+    const tableLE = this.tableLE;
+    const last = data.length - 1;
+    for (let count = wasm.next(); count !== 0; count = wasm.next()) {
+      const positions = wasm.positions;
+      const base = wasm.base;
+      for (let k = 0; k < count; k++) {
+        const at = base + positions[k]!;
+        if (at === last) {
+          // The last byte of an odd length, then "past the end" (0): as the JS loop's tail.
+          this.verify(data, tableLE[data[at]!]!, at, hit);
+          return;
+        }
+        const slot = tableLE[data[at]! | (data[at + 1]! << 8)]!;
+        if (this.near(data, slot, at) && this.verify(data, slot, at, hit)) return;
+      }
+    }
+  }
+
+  private scanBytesJs(data: Uint8Array, hit: (id: number, start: number) => boolean | void): void {
     const n = data.length;
     let i = 0;
     if (LITTLE_ENDIAN && (data.byteOffset & 3) === 0 && n >= 64) {

@@ -1,0 +1,222 @@
+/**
+ * The WebAssembly side of NeedleSet.scanBytes (prefilter.ts): finds the even positions whose
+ * byte pair is in a needle set's 64K-bit set, with SIMD (source: wasm/prefilter.ts).
+ *
+ * Why: the CLI scans tens of thousands of files in a fresh process, where the JS loop runs
+ * interpreted or half-optimized until the JIT has compiled it (and competes with other threads
+ * for the JIT's compiler); WebAssembly is compiled before its first call and needs no warm-up.
+ *
+ * One instance per thread, made on first use. Memory (no allocator on the wasm side):
+ * [output positions][one table set per NeedleSet][input chunk + padding]. The caller's bytes
+ * are copied in CHUNK bytes at a time, so memory stays bounded whatever the file's size.
+ * Where WebAssembly or its SIMD is missing (instantiation throws), `pairScanner()` is undefined
+ * and NeedleSet keeps its JS loop.
+ */
+import { PREFILTER_WASM_BASE64 } from './prefilterWasm.generated';
+
+/** Bytes scanned per copy into wasm memory. Even, so a pair at an even position never straddles two chunks. */
+const CHUNK = 4 << 20;
+/** Positions one call of `scan` may write; when full it returns and the next call resumes. */
+const OUT_CAPACITY = 16384;
+/** Readable bytes past a chunk: the 0 that ends an odd-length text's last pair, and the rest of the last 32-byte block. */
+const PAD = 64;
+/** Per table set: 4 × 16 bytes of nibble tables, then the 8 KB bit set. */
+const TABLES_SIZE = 64 + 8192;
+const PAGE = 65536;
+
+/** The part of the WebAssembly JS API used here (the project's ES2022 lib has no DOM types). */
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+};
+
+interface PrefilterExports {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  scan(tables: number, input: number, from: number, length: number, out: number, capacity: number): number;
+  stopped(): number;
+}
+
+/**
+ * Walks one byte array's candidate positions: `begin`, then `next()` until it returns 0, each
+ * time reading `positions[0 .. count)` (offsets from `base`), then `end()`. One walk at a time
+ * per thread (`begin` returns false while another is under way, e.g. from inside a hit callback).
+ */
+export class PairScanner {
+  private memoryBytes: Uint8Array;
+  /** The output positions (a view of wasm memory: read it after each `next()`, memory may have grown). */
+  positions: Uint32Array;
+  /** Offset in the caller's data of the current chunk (positions are relative to it). */
+  base = 0;
+  private tablesEnd = OUT_CAPACITY * 4;
+  private data: Uint8Array | undefined;
+  private tables = 0;
+  /** Within the current chunk: where to resume, and its length. */
+  private from = 0;
+  private length = 0;
+
+  constructor(private readonly wasm: PrefilterExports) {
+    this.memoryBytes = new Uint8Array(wasm.memory.buffer);
+    this.positions = new Uint32Array(0);
+    this.reserve(this.tablesEnd + PAD);
+  }
+
+  /** Copies a set's tables into wasm memory; returns the handle `begin` takes. */
+  addTables(nibbles: Uint8Array, bits: Int32Array): number {
+    const at = this.tablesEnd;
+    this.tablesEnd += TABLES_SIZE;
+    this.reserve(this.tablesEnd + PAD);
+    this.memoryBytes.set(nibbles.subarray(0, 64), at);
+    this.memoryBytes.set(new Uint8Array(bits.buffer, bits.byteOffset, 8192), at + 64);
+    return at;
+  }
+
+  begin(tables: number, data: Uint8Array): boolean {
+    if (this.data !== undefined) return false;
+    this.data = data;
+    this.tables = tables;
+    this.base = 0;
+    this.length = 0;
+    this.from = 0;
+    return true;
+  }
+
+  /** How many positions the next batch holds; 0 when the data is done. */
+  next(): number {
+    const data = this.data!;
+    const input = this.tablesEnd;
+    for (;;) {
+      if (this.from >= this.length) {
+        // The next chunk (the first, or the one after a finished chunk).
+        const start = this.base + this.length;
+        if (start >= data.length) return 0;
+        this.base = start;
+        this.length = Math.min(CHUNK, data.length - start);
+        this.from = 0;
+        this.reserve(input + this.length + PAD);
+        this.memoryBytes.set(data.subarray(start, start + this.length), input);
+        this.memoryBytes[input + this.length] = 0;
+      }
+      const count = this.wasm.scan(this.tables, input, this.from, this.length, 0, OUT_CAPACITY);
+      this.from = this.wasm.stopped();
+      if (count > 0) return count;
+    }
+  }
+
+  end(): void {
+    this.data = undefined;
+  }
+
+  private reserve(bytes: number): void {
+    const memory = this.wasm.memory;
+    if (memory.buffer.byteLength >= bytes && this.positions.length > 0) return;
+    if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+    this.memoryBytes = new Uint8Array(memory.buffer);
+    this.positions = new Uint32Array(memory.buffer, 0, OUT_CAPACITY);
+  }
+}
+
+let scanner: PairScanner | null | undefined;
+
+/** This thread's scanner, made on first call; undefined where WebAssembly SIMD is unavailable. */
+export function pairScanner(): PairScanner | undefined {
+  if (scanner === undefined) scanner = instantiate(Buffer.from(PREFILTER_WASM_BASE64, 'base64')) ?? null;
+  return scanner ?? undefined;
+}
+
+/** A scanner over the given module bytes, or undefined when they cannot be instantiated here. */
+export function instantiate(bytes: Uint8Array): PairScanner | undefined {
+  let instance: { exports: object };
+  try {
+    instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+  } catch {
+    return undefined;
+  }
+  return new PairScanner(instance.exports as PrefilterExports);
+}
+
+/**
+ * The nibble tables of the superset test: pairs grouped into 8 buckets (a bit each); a pair
+ * (a, b) passes when some bucket holds a's low and high nibble and b's low and high nibble.
+ * A bucket gathers all the pairs of some first bytes; the grouping is chosen greedily so that
+ * the text (bytes weighted by `weight`, their expected frequency) passes as rarely as possible.
+ */
+export function nibbleTables(bits: Int32Array, weight: (byte: number) => number): Uint8Array {
+  // Per first byte: the nibbles of it and of its second bytes, as 16-bit masks.
+  interface Group {
+    firstLo: number;
+    firstHi: number;
+    secondLo: number;
+    secondHi: number;
+  }
+  const byFirst = new Map<number, Group>();
+  for (let pair = 0; pair < 65536; pair++) {
+    if (bits[pair >>> 5] === 0) pair += 31; // skip empty words
+    if ((bits[pair >>> 5]! & (1 << (pair & 31))) === 0) continue;
+    const a = pair & 0xff; // little-endian: the first byte is the low one
+    const b = pair >>> 8;
+    let group = byFirst.get(a);
+    if (!group) byFirst.set(a, (group = { firstLo: 1 << (a & 15), firstHi: 1 << (a >>> 4), secondLo: 0, secondHi: 0 }));
+    group.secondLo |= 1 << (b & 15);
+    group.secondHi |= 1 << (b >>> 4);
+  }
+  // rows[h * 512 + half * 256 + m]: the weight of the bytes with high nibble h whose low nibble
+  // is in mask m (half 0: low nibbles 0-7, half 1: 8-15), so `share` costs 32 lookups at most.
+  const rows = new Float64Array(16 * 512);
+  for (let h = 0; h < 16; h++) {
+    for (let half = 0; half < 2; half++) {
+      for (let m = 1; m < 256; m++) {
+        const l = 31 - Math.clz32(m & -m); // the mask's lowest bit
+        rows[h * 512 + half * 256 + m] = rows[h * 512 + half * 256 + (m & (m - 1))]! + weight((h << 4) | (half * 8 + l));
+      }
+    }
+  }
+  // How much of the text the nibble masks let through.
+  const share = (lo: number, hi: number) => {
+    let sum = 0;
+    for (let h = 0; h < 16; h++) if (hi & (1 << h)) sum += rows[h * 512 + (lo & 255)]! + rows[h * 512 + 256 + (lo >>> 8)]!;
+    return sum;
+  };
+  const cost = (g: Group) => share(g.firstLo, g.firstHi) * share(g.secondLo, g.secondHi);
+  const merge = (x: Group, y: Group): Group => ({
+    firstLo: x.firstLo | y.firstLo,
+    firstHi: x.firstHi | y.firstHi,
+    secondLo: x.secondLo | y.secondLo,
+    secondHi: x.secondHi | y.secondHi,
+  });
+  const groups = [...byFirst.values()];
+  const costs = groups.map(cost);
+  // merged[i][j] (i < j): the cost of groups i and j as one bucket, kept up to date as groups merge.
+  const merged = groups.map((g, i) => groups.map((h, j) => (j > i ? cost(merge(g, h)) : 0)));
+  while (groups.length > 8) {
+    let bestI = 0;
+    let bestJ = 1;
+    let bestGain = Infinity;
+    for (let i = 0; i < groups.length; i++) {
+      for (let j = i + 1; j < groups.length; j++) {
+        const gain = merged[i]![j]! - costs[i]! - costs[j]!;
+        if (gain < bestGain) [bestI, bestJ, bestGain] = [i, j, gain];
+      }
+    }
+    groups[bestI] = merge(groups[bestI]!, groups[bestJ]!);
+    costs[bestI] = merged[bestI]![bestJ]!;
+    groups.splice(bestJ, 1);
+    costs.splice(bestJ, 1);
+    merged.splice(bestJ, 1);
+    for (const row of merged) row.splice(bestJ, 1);
+    for (let k = 0; k < groups.length; k++) {
+      if (k === bestI) continue;
+      const [i, j] = k < bestI ? [k, bestI] : [bestI, k];
+      merged[i]![j] = cost(merge(groups[i]!, groups[j]!));
+    }
+  }
+  const tables = new Uint8Array(64);
+  groups.forEach((g, bucket) => {
+    for (let n = 0; n < 16; n++) {
+      if (g.firstLo & (1 << n)) tables[n]! |= 1 << bucket;
+      if (g.firstHi & (1 << n)) tables[16 + n]! |= 1 << bucket;
+      if (g.secondLo & (1 << n)) tables[32 + n]! |= 1 << bucket;
+      if (g.secondHi & (1 << n)) tables[48 + n]! |= 1 << bucket;
+    }
+  });
+  return tables;
+}
