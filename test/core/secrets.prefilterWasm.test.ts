@@ -1,0 +1,161 @@
+// The WebAssembly search of NeedleSet.scanBytes (prefilterWasm.ts, wasm/prefilter.ts) must give
+// exactly the hits of the JS loop (ids, positions, order, early return) on every input, and the
+// committed module must be what scripts/build-wasm.mjs makes of the source today.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RULE_KEYWORDS } from '../../src/core/secrets/detect';
+import { NeedleSet, type Needle } from '../../src/core/secrets/prefilter';
+import { instantiate, pairScanner } from '../../src/core/secrets/prefilterWasm';
+import { PREFILTER_WASM_BASE64 } from '../../src/core/secrets/prefilterWasm.generated';
+import { CONTEXT_RULES, PATTERN_RULES } from '../../src/core/secrets/providers';
+import { expandSample, SeededRandom } from '../../src/core/secrets/samples';
+import { STRUCTURAL_DETECTORS } from '../../src/core/secrets/structural';
+
+const root = join(__dirname, '..', '..');
+// The engine's set (scanText.ts): the provider keywords, then the name triggers.
+const NAME_TRIGGERS = ['key', 'token', 'secret', 'pass', 'pw', 'auth', 'cred', 'cookie', 'bearer', 'basic', 'pat', '://'];
+const ENGINE: Needle[] = [...RULE_KEYWORDS.map((text) => ({ text, ci: false })), ...NAME_TRIGGERS.map((text) => ({ text, ci: true }))];
+const SMALL: Needle[] = [
+  { text: 'cred', ci: true },
+  { text: 'pat', ci: true },
+  { text: 'pw', ci: true },
+  { text: 'AC', ci: false },
+  { text: '://', ci: false },
+  { text: 'secret_', ci: false },
+];
+const sets = [ENGINE, SMALL].map((needles) => ({ wasm: new NeedleSet(needles), js: new NeedleSet(needles, { wasm: false }), needles }));
+
+function hits(set: NeedleSet, data: Uint8Array | string, stopAfter = Infinity): string {
+  const out: string[] = [];
+  set.scan(data, (id, at) => {
+    out.push(`${id}@${at}`);
+    return out.length >= stopAfter;
+  });
+  return out.join(' ');
+}
+
+/** Both paths over `bytes`, also at odd and even offsets into a larger buffer, and stopping early. */
+function assertSame(bytes: Uint8Array, what: string): void {
+  for (const { wasm, js } of sets) {
+    const expected = hits(js, bytes);
+    assert.equal(hits(wasm, bytes), expected, what);
+    for (const shift of [1, 2, 3]) {
+      const backing = new Uint8Array(bytes.length + shift);
+      backing.set(bytes, shift);
+      assert.equal(hits(wasm, backing.subarray(shift)), expected, `${what} at byteOffset ${shift}`);
+    }
+    const count = expected === '' ? 0 : expected.split(' ').length;
+    if (count > 1) {
+      const stop = 1 + (count >> 1);
+      assert.equal(hits(wasm, bytes, stop), hits(js, bytes, stop), `${what}, stopping after ${stop} hits`);
+    }
+  }
+}
+
+test('the WebAssembly module instantiates here (Node has SIMD), and bad bytes fall back silently', () => {
+  assert.ok(pairScanner(), 'WebAssembly SIMD unavailable: the JS loop would run');
+  assert.equal(instantiate(Uint8Array.of(0, 97, 115, 109, 9, 9, 9, 9)), undefined);
+  assert.ok((sets[0]!.wasm as unknown as { wasm: unknown }).wasm, 'the engine set uses the wasm path');
+  assert.equal((sets[0]!.js as unknown as { wasm: unknown }).wasm, undefined);
+});
+
+test('wasm and JS give the same hits on every rule sample and on the fixtures', () => {
+  const samples = [
+    ...PATTERN_RULES.flatMap((r) => [...r.tps, ...r.fps]),
+    ...CONTEXT_RULES.flatMap((r) => [...r.tps, ...r.fps]),
+    ...STRUCTURAL_DETECTORS.flatMap((r) => [...r.tps, ...r.fps]),
+  ];
+  samples.forEach((template, i) => {
+    const sample = expandSample(template, new SeededRandom(`wasm-sample:${i}`));
+    assertSame(Buffer.from(sample, 'utf8'), `sample ${i}`);
+    assertSame(Buffer.from(`const a = 1;\n${sample}\n// é ${sample}`, 'utf8'), `sample ${i} in text`);
+  });
+  for (const dir of ['secrets', 'secrets-configs']) {
+    const base = join(root, 'test', 'fixtures', dir);
+    for (const name of readdirSync(base, { recursive: true }) as string[]) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(join(base, name));
+      } catch {
+        continue; // a folder
+      }
+      assertSame(bytes, `${dir}/${name}`);
+    }
+  }
+});
+
+test('wasm and JS give the same hits on thousands of random texts, at every alignment', () => {
+  const r = new SeededRandom('wasm-random');
+  const words = [...ENGINE.map((n) => n.text), ...SMALL.map((n) => n.text)];
+  const piece = (): string => {
+    const roll = r.int(10);
+    if (roll < 4) {
+      // A needle, a near-needle (cut short, or one letter changed), in a random case.
+      let word = words[r.int(words.length)]!;
+      if (roll === 1) word = word.slice(0, Math.max(1, word.length - 1));
+      if (roll === 2) word = word.slice(1);
+      if (roll === 3) word = [...word].map((c) => (r.int(2) ? c.toUpperCase() : c.toLowerCase())).join('');
+      return word;
+    }
+    if (roll < 8) return 'abcdefghijklmnopqrstuvwxyz _-:/."=\n'.charAt(r.int(35)).repeat(1 + r.int(3));
+    return String.fromCharCode(...Array.from({ length: 1 + r.int(4) }, () => r.int(256)));
+  };
+  for (let i = 0; i < 3000; i++) {
+    const length = r.int(200);
+    let text = '';
+    while (text.length < length) text += piece();
+    assertSame(Buffer.from(text.slice(0, length), 'latin1'), `random text ${i}`);
+  }
+  for (let i = 0; i < 300; i++) {
+    assertSame(Uint8Array.from({ length: r.int(200) }, () => r.int(256)), `random bytes ${i}`);
+  }
+});
+
+test('wasm and JS give the same hits on texts larger than a chunk, needles straddling chunk ends', () => {
+  const r = new SeededRandom('wasm-large');
+  const chunk = 4 << 20;
+  for (const length of [chunk - 1, chunk, chunk + 1, chunk + 3, 2 * chunk + 7]) {
+    const bytes = new Uint8Array(length);
+    for (let i = 0; i < length; i++) bytes[i] = 97 + r.int(26);
+    // Needles around each chunk end, at each alignment, and at the very end.
+    for (let end = chunk; end <= length; end += chunk) {
+      for (const [k, word] of ['token', 'pw', 'cred', '://', 'AKIA'].entries()) Buffer.from(word).copy(bytes, end - 3 - k * 9 + (k & 1));
+    }
+    Buffer.from('PW').copy(bytes, length - 2);
+    assertSame(bytes, `${length} bytes`);
+  }
+});
+
+test('a scan from inside a hit callback (nested) gives the JS hits too', () => {
+  const { wasm, js } = sets[0]!;
+  const text = Buffer.from('x token y AKIA z secret\n'.repeat(50));
+  const nested = (set: NeedleSet) => {
+    const out: string[] = [];
+    set.scan(text, (id, at) => {
+      out.push(`${id}@${at}:${hits(set, text.subarray(at, at + 40))}`);
+    });
+    return out.join('|');
+  };
+  assert.equal(nested(wasm), nested(js));
+});
+
+test('the string path is untouched: the same hits as the bytes', () => {
+  const { wasm, js } = sets[0]!;
+  const text = 'const token = "x"; AKIA secret pw ://';
+  assert.equal(hits(wasm, text), hits(js, text));
+  assert.equal(hits(wasm, text), hits(js, Buffer.from(text)));
+});
+
+test('the committed wasm module is what scripts/build-wasm.mjs makes of wasm/prefilter.ts', async () => {
+  const script = '../../scripts/build-wasm.mjs'; // a plain .mjs: typed here
+  const build = (await import(script)) as {
+    compileWasm(): Promise<Uint8Array>;
+    generatedModule(binary: Uint8Array): string;
+    GENERATED: string;
+  };
+  const binary = await build.compileWasm();
+  assert.equal(Buffer.from(binary).toString('base64'), PREFILTER_WASM_BASE64, 'run `npm run build:wasm`');
+  assert.equal(build.generatedModule(binary), readFileSync(join(root, build.GENERATED), 'utf8'), 'run `npm run build:wasm`');
+});
