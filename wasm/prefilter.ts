@@ -1,8 +1,8 @@
 // The candidate search of NeedleSet.scanBytes (src/core/secrets/prefilter.ts) in WebAssembly
 // with SIMD: it finds the even positions i whose byte pair (i, i + 1), read as the
-// little-endian 16-bit word, is in the needle set's 64K-bit set, and writes them in ascending
-// order to an output array; JS verifies them. Compiled by scripts/build-wasm.mjs into
-// src/core/secrets/prefilterWasm.generated.ts.
+// little-endian 16-bit word, is in the needle set's 64K-bit set and whose neighbours pass the
+// set's `near` test, and writes them in ascending order to an output array; JS verifies them.
+// Compiled by scripts/build-wasm.mjs into src/core/secrets/prefilterWasm.generated.ts.
 //
 // Per 32 bytes: the 16 even bytes and the 16 odd bytes are separated with a shuffle, then a
 // Teddy-style superset test (one table per nibble of each byte of the pair, whose 8 bits are
@@ -20,12 +20,20 @@ export function stopped(): u32 {
 
 /**
  * Scans the even positions in [from, length) of the bytes at `input` (`from` a multiple of 32;
- * the byte at input + length is 0 and 32 more bytes are readable past it).
+ * 32 bytes past input + length and the byte before `input` are readable: the caller puts there
+ * the data's byte after and before the chunk, or 0).
  * `tables`: 4 × 16 bytes of nibble tables (first byte's low and high nibble, second byte's low
- * and high nibble), then the 8 KB bit set (bit `pair & 31` of 32-bit word `pair >> 5`).
+ * and high nibble), then the 8 KB bit set (bit `pair & 31` of 32-bit word `pair >> 5`), then
+ * the slot of each pair (65536 × u16, 0: none; bit 15: the slot accepts any neighbours), then
+ * per slot 64 bytes: the 256-bit set of bytes accepted after the pair, then before it.
+ * Reports a position when its pair is in the set and passes NeedleSet's `near`: its slot
+ * accepts anything, or the byte after the pair (when the data has one: at + 2 < `avail`, the
+ * data's length from the chunk's start, capped) or the byte before (when the data has one:
+ * at > 0, or `before` is 1) is accepted. The last byte of an odd-length text (its pair ends with
+ * the 0 past the end) is reported when its pair is in the set, as the JS loop's tail.
  * Writes up to `capacity` positions (32-bit) at `out`; returns how many; see `stopped()`.
  */
-export function scan(tables: usize, input: usize, from: u32, length: u32, out: usize, capacity: u32): u32 {
+export function scan(tables: usize, input: usize, from: u32, length: u32, avail: u32, before: u32, out: usize, capacity: u32): u32 {
   const firstLo = v128.load(tables);
   const firstHi = v128.load(tables, 16);
   const secondLo = v128.load(tables, 32);
@@ -61,5 +69,21 @@ export function scan(tables: usize, input: usize, from: u32, length: u32, out: u
     p += 32;
   }
   stoppedAt = p < length ? p : length;
-  return count;
+  // The `near` test over the pairs found, keeping the survivors in place (branch-free too: most fail).
+  const slots = tables + 64 + 8192;
+  const records = slots + 131072;
+  let kept: u32 = 0;
+  for (let k: u32 = 0; k < count; k++) {
+    const at = load<u32>(out + (k << 2));
+    const slot = <u32>load<u16>(slots + (<usize>load<u16>(input + at) << 1));
+    const record = records + ((slot & 0x7fff) << 6);
+    const after = <u32>load<u8>(input + at, 2);
+    const prior = <u32>load<u8>(input + at - 1);
+    let keep = (slot >> 15) | <u32>(at + 1 == length); // any neighbours; the odd tail
+    keep |= (<u32>load<u8>(record + (after >> 3)) >> (after & 7)) & <u32>(at + 2 < avail);
+    keep |= (<u32>load<u8>(record + 32 + (prior >> 3)) >> (prior & 7)) & (<u32>(at > 0) | before);
+    store<u32>(out + (kept << 2), at);
+    kept += keep & 1;
+  }
+  return kept;
 }

@@ -128,6 +128,56 @@ test('wasm and JS give the same hits on texts larger than a chunk, needles strad
   }
 });
 
+/** Runs `body` with the scanner copying `chunk` bytes at a time (chunk ends everywhere). */
+function withChunk(chunk: number, body: () => void): void {
+  const scanner = pairScanner()!;
+  const saved = scanner.chunk;
+  scanner.chunk = chunk;
+  try {
+    body();
+  } finally {
+    scanner.chunk = saved;
+  }
+}
+
+test('the near test in wasm: needles and near-needles at the first and last positions of the buffer and of small chunks', () => {
+  const r = new SeededRandom('wasm-near-edges');
+  const words = [...new Set([...ENGINE, ...SMALL].map((n) => n.text))];
+  // The word, and the forms whose byte before or after the registered pair decides: cut at
+  // either end, or with the first or last character changed.
+  const variants = (w: string) => [w, w.slice(1), w.slice(0, -1), `~${w.slice(1)}`, `${w.slice(0, -1)}~`, w.toUpperCase()];
+  for (const chunk of [4 << 20, 2, 4, 6, 32, 34]) {
+    withChunk(chunk, () => {
+      for (const word of words) {
+        for (const form of variants(word)) {
+          for (let before = 0; before < 4; before++) {
+            for (let after = 0; after < 4; after++) {
+              const filler = (n: number) => Array.from({ length: n }, () => 'xa_~:'.charAt(r.int(5))).join('');
+              const text = filler(before) + form + filler(after);
+              assertSame(Buffer.from(text, 'latin1'), `${JSON.stringify(text)} in chunks of ${chunk}`);
+            }
+          }
+        }
+      }
+    });
+  }
+});
+
+test('wasm and JS give the same hits on random texts in chunks of a few bytes (neighbours in the next and previous chunk)', () => {
+  const r = new SeededRandom('wasm-small-chunks');
+  const words = [...ENGINE.map((n) => n.text), ...SMALL.map((n) => n.text)];
+  for (const chunk of [2, 4, 30, 32, 66]) {
+    withChunk(chunk, () => {
+      for (let i = 0; i < 300; i++) {
+        let text = '';
+        const length = r.int(300);
+        while (text.length < length) text += r.int(3) === 0 ? words[r.int(words.length)]! : 'ab_ -:/'.charAt(r.int(7));
+        assertSame(Buffer.from(text, 'latin1'), `random text ${i} in chunks of ${chunk}`);
+      }
+    });
+  }
+});
+
 test('a scan from inside a hit callback (nested) gives the JS hits too', () => {
   const { wasm, js } = sets[0]!;
   const text = Buffer.from('x token y AKIA z secret\n'.repeat(50));

@@ -14,7 +14,7 @@
  * Over bytes, the table hits are found by WebAssembly with SIMD where available
  * (prefilterWasm.ts: fast from the first call, no JIT warm-up); the JS loop is the fallback.
  */
-import { nibbleTables, pairScanner, type PairScanner } from './prefilterWasm';
+import { MAX_SLOTS, nibbleTables, pairScanner, type PairScanner } from './prefilterWasm';
 
 /** A literal to find. `ci`: ASCII case-insensitive. */
 export interface Needle {
@@ -146,8 +146,25 @@ export class NeedleSet {
         else this.always[slot] = 1;
       }
     });
-    this.wasm = options.wasm === false ? undefined : pairScanner();
-    if (this.wasm) this.wasmTables = this.wasm.addTables(nibbleTables(this.bits, frequency), this.bits);
+    this.wasm = options.wasm === false || slots > MAX_SLOTS ? undefined : pairScanner();
+    if (this.wasm) this.wasmTables = this.addWasmTables(this.wasm);
+  }
+
+  /** This set's tables in `wasm`'s memory: its `near` test runs there too. */
+  private addWasmTables(wasm: PairScanner): number {
+    const slots = new Uint16Array(65536);
+    for (let pair = 0; pair < 65536; pair++) {
+      const slot = this.tableLE[pair]!;
+      if (slot !== 0) slots[pair] = slot | (this.always[slot]! << 15);
+    }
+    const records = new Uint8Array(this.always.length * 64);
+    const next = new Uint8Array(this.next.buffer);
+    const prev = new Uint8Array(this.prev.buffer);
+    for (let slot = 1; slot < this.always.length; slot++) {
+      records.set(next.subarray(slot * 32, slot * 32 + 32), slot * 64);
+      records.set(prev.subarray(slot * 32, slot * 32 + 32), slot * 64 + 32);
+    }
+    return wasm.addTables(nibbleTables(this.bits, frequency), this.bits, slots, records);
   }
 
   /** Whether the bytes around the pair at `at` (slot `slot`) agree with one of its entries. */
@@ -202,7 +219,7 @@ export class NeedleSet {
     this.scanBytesJs(data, hit);
   }
 
-  /** The positions the JS loop below would examine further, found by `wasm`; the same checks follow. */
+  /** The positions the JS loop below would verify (table hits that pass `near`), found by `wasm`; the same checks follow. */
   private scanWasmHits(wasm: PairScanner, data: Uint8Array, hit: (id: number, start: number) => boolean | void): void {
     const tableLE = this.tableLE;
     const last = data.length - 1;
@@ -216,8 +233,7 @@ export class NeedleSet {
           this.verify(data, tableLE[data[at]!]!, at, hit);
           return;
         }
-        const slot = tableLE[data[at]! | (data[at + 1]! << 8)]!;
-        if (this.near(data, slot, at) && this.verify(data, slot, at, hit)) return;
+        if (this.verify(data, tableLE[data[at]! | (data[at + 1]! << 8)]!, at, hit)) return;
       }
     }
   }

@@ -8,7 +8,8 @@
  *
  * One instance per thread, made on first use. Memory (no allocator on the wasm side):
  * [output positions][one table set per NeedleSet][input chunk + padding]. The caller's bytes
- * are copied in CHUNK bytes at a time, so memory stays bounded whatever the file's size.
+ * are copied in CHUNK bytes at a time, so memory stays bounded whatever the file's size; the
+ * data's bytes just before and after the chunk are copied beside it, for the `near` test.
  * Where WebAssembly or its SIMD is missing (instantiation throws), `pairScanner()` is undefined
  * and NeedleSet keeps its JS loop.
  */
@@ -18,10 +19,14 @@ import { PREFILTER_WASM_BASE64 } from './prefilterWasm.generated';
 const CHUNK = 4 << 20;
 /** Positions one call of `scan` may write; when full it returns and the next call resumes. */
 const OUT_CAPACITY = 16384;
-/** Readable bytes past a chunk: the 0 that ends an odd-length text's last pair, and the rest of the last 32-byte block. */
+/** Readable bytes past a chunk: the byte after it (or the 0 that ends an odd-length text's last pair), and the rest of the last 32-byte block. */
 const PAD = 64;
-/** Per table set: 4 × 16 bytes of nibble tables, then the 8 KB bit set. */
-const TABLES_SIZE = 64 + 8192;
+/** Bytes before a chunk (the first holds the data's byte before the chunk; 16 keeps the chunk aligned). */
+const LEAD = 16;
+/** Per table set: 4 × 16 bytes of nibble tables, the 8 KB bit set, the slot of each pair (65536 × u16); then 64 bytes per slot. */
+const TABLES_SIZE = 64 + 8192 + 131072;
+/** Slots a table set may have (bit 15 of a slot number marks "any neighbours"). */
+export const MAX_SLOTS = 0x8000;
 const PAGE = 65536;
 
 /** The part of the WebAssembly JS API used here (the project's ES2022 lib has no DOM types). */
@@ -32,7 +37,7 @@ declare const WebAssembly: {
 
 interface PrefilterExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  scan(tables: number, input: number, from: number, length: number, out: number, capacity: number): number;
+  scan(tables: number, input: number, from: number, length: number, avail: number, before: number, out: number, capacity: number): number;
   stopped(): number;
 }
 
@@ -47,6 +52,8 @@ export class PairScanner {
   positions: Uint32Array;
   /** Offset in the caller's data of the current chunk (positions are relative to it). */
   base = 0;
+  /** Bytes copied and scanned at a time (even; tests make it small to put chunk ends everywhere). */
+  chunk = CHUNK;
   private tablesEnd = OUT_CAPACITY * 4;
   private data: Uint8Array | undefined;
   private tables = 0;
@@ -57,16 +64,24 @@ export class PairScanner {
   constructor(private readonly wasm: PrefilterExports) {
     this.memoryBytes = new Uint8Array(wasm.memory.buffer);
     this.positions = new Uint32Array(0);
-    this.reserve(this.tablesEnd + PAD);
+    this.reserve(this.tablesEnd + LEAD + PAD);
   }
 
-  /** Copies a set's tables into wasm memory; returns the handle `begin` takes. */
-  addTables(nibbles: Uint8Array, bits: Int32Array): number {
+  /**
+   * Copies a set's tables into wasm memory; returns the handle `begin` takes. `slots`: per
+   * little-endian pair, its slot (< MAX_SLOTS), with bit 15 set when the slot accepts any
+   * neighbours; `records`: per slot (slot 0 included, empty) the 32 bytes of the 256-bit set of
+   * bytes accepted after the pair, then the 32 of those accepted before it.
+   */
+  addTables(nibbles: Uint8Array, bits: Int32Array, slots: Uint16Array, records: Uint8Array): number {
     const at = this.tablesEnd;
-    this.tablesEnd += TABLES_SIZE;
-    this.reserve(this.tablesEnd + PAD);
+    this.tablesEnd += TABLES_SIZE + records.length;
+    this.tablesEnd += -this.tablesEnd & 15;
+    this.reserve(this.tablesEnd + LEAD + PAD);
     this.memoryBytes.set(nibbles.subarray(0, 64), at);
     this.memoryBytes.set(new Uint8Array(bits.buffer, bits.byteOffset, 8192), at + 64);
+    this.memoryBytes.set(new Uint8Array(slots.buffer, slots.byteOffset, 131072), at + 64 + 8192);
+    this.memoryBytes.set(records, at + TABLES_SIZE);
     return at;
   }
 
@@ -83,20 +98,23 @@ export class PairScanner {
   /** How many positions the next batch holds; 0 when the data is done. */
   next(): number {
     const data = this.data!;
-    const input = this.tablesEnd;
+    const input = this.tablesEnd + LEAD;
     for (;;) {
       if (this.from >= this.length) {
         // The next chunk (the first, or the one after a finished chunk).
         const start = this.base + this.length;
         if (start >= data.length) return 0;
         this.base = start;
-        this.length = Math.min(CHUNK, data.length - start);
+        this.length = Math.min(this.chunk, data.length - start);
         this.from = 0;
         this.reserve(input + this.length + PAD);
         this.memoryBytes.set(data.subarray(start, start + this.length), input);
-        this.memoryBytes[input + this.length] = 0;
+        this.memoryBytes[input - 1] = start > 0 ? data[start - 1]! : 0;
+        this.memoryBytes[input + this.length] = start + this.length < data.length ? data[start + this.length]! : 0;
       }
-      const count = this.wasm.scan(this.tables, input, this.from, this.length, 0, OUT_CAPACITY);
+      // The data's length from the chunk's start, capped (only `at + 2 < avail` matters, at + 2 <= length).
+      const avail = Math.min(data.length - this.base, this.length + 1);
+      const count = this.wasm.scan(this.tables, input, this.from, this.length, avail, this.base > 0 ? 1 : 0, 0, OUT_CAPACITY);
       this.from = this.wasm.stopped();
       if (count > 0) return count;
     }
