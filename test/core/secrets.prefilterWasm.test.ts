@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULE_KEYWORDS } from '../../src/core/secrets/detect';
 import { NeedleSet, type Needle } from '../../src/core/secrets/prefilter';
-import { instantiate, pairScanner } from '../../src/core/secrets/prefilterWasm';
+import { instantiate, nibbleTables, pairScanner } from '../../src/core/secrets/prefilterWasm';
 import { PREFILTER_WASM_BASE64 } from '../../src/core/secrets/prefilterWasm.generated';
 import { CONTEXT_RULES, PATTERN_RULES } from '../../src/core/secrets/providers';
 import { expandSample, SeededRandom } from '../../src/core/secrets/samples';
@@ -189,6 +189,29 @@ test('a scan from inside a hit callback (nested) gives the JS hits too', () => {
     return out.join('|');
   };
   assert.equal(nested(wasm), nested(js));
+});
+
+test('the nibble buckets let every pair of the set through (a superset test), at most 8 buckets', () => {
+  const r = new SeededRandom('wasm-nibbles');
+  const cases = sets.map(({ js }) => (js as unknown as { bits: Int32Array }).bits);
+  for (let i = 0; i < 50; i++) {
+    const bits = new Int32Array(2048);
+    for (let k = r.int(2000); k >= 0; k--) {
+      const pair = r.int(65536);
+      bits[pair >>> 5]! |= 1 << (pair & 31);
+    }
+    cases.push(bits);
+  }
+  for (const bits of cases) {
+    const weights = Float64Array.from({ length: 256 }, () => 1 + r.int(3) * r.int(100));
+    const t = nibbleTables(bits, weights);
+    for (let pair = 0; pair < 65536; pair++) {
+      if ((bits[pair >>> 5]! & (1 << (pair & 31))) === 0) continue;
+      const a = pair & 0xff;
+      const b = pair >>> 8;
+      assert.notEqual(t[a & 15]! & t[16 + (a >>> 4)]! & t[32 + (b & 15)]! & t[48 + (b >>> 4)]!, 0, `pair ${pair}`);
+    }
+  }
 });
 
 test('the string path is untouched: the same hits as the bytes', () => {

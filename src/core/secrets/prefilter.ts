@@ -65,6 +65,9 @@ function frequency(code: number): number {
   return FREQUENCY[String.fromCharCode(code)] ?? 1;
 }
 
+/** `frequency` of each byte, made on first use. */
+let byteFrequencies: Float64Array | undefined;
+
 /** Words read from bytes are little-endian on this machine (x86, ARM): the word scan needs it. */
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
@@ -153,9 +156,12 @@ export class NeedleSet {
   /** This set's tables in `wasm`'s memory: its `near` test runs there too. */
   private addWasmTables(wasm: PairScanner): number {
     const slots = new Uint16Array(65536);
-    for (let pair = 0; pair < 65536; pair++) {
-      const slot = this.tableLE[pair]!;
-      if (slot !== 0) slots[pair] = slot | (this.always[slot]! << 15);
+    for (let word = 0; word < 2048; word++) {
+      for (let w = this.bits[word]!; w !== 0; w &= w - 1) {
+        const pair = (word << 5) | (31 - Math.clz32(w & -w));
+        const slot = this.tableLE[pair]!;
+        slots[pair] = slot | (this.always[slot]! << 15);
+      }
     }
     const records = new Uint8Array(this.always.length * 64);
     const next = new Uint8Array(this.next.buffer);
@@ -164,7 +170,8 @@ export class NeedleSet {
       records.set(next.subarray(slot * 32, slot * 32 + 32), slot * 64);
       records.set(prev.subarray(slot * 32, slot * 32 + 32), slot * 64 + 32);
     }
-    return wasm.addTables(nibbleTables(this.bits, frequency), this.bits, slots, records);
+    byteFrequencies ??= Float64Array.from({ length: 256 }, (_, code) => frequency(code));
+    return wasm.addTables(nibbleTables(this.bits, byteFrequencies), this.bits, slots, records);
   }
 
   /** Whether the bytes around the pair at `at` (slot `slot`) agree with one of its entries. */

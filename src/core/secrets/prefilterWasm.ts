@@ -156,84 +156,107 @@ export function instantiate(bytes: Uint8Array): PairScanner | undefined {
  * The nibble tables of the superset test: pairs grouped into 8 buckets (a bit each); a pair
  * (a, b) passes when some bucket holds a's low and high nibble and b's low and high nibble.
  * A bucket gathers all the pairs of some first bytes; the grouping is chosen greedily so that
- * the text (bytes weighted by `weight`, their expected frequency) passes as rarely as possible.
+ * the text (bytes weighted by `weights[byte]`, their expected frequency) passes as rarely as
+ * possible. Typed arrays throughout: this runs once per set, usually before the JIT has warmed up.
  */
-export function nibbleTables(bits: Int32Array, weight: (byte: number) => number): Uint8Array {
-  // Per first byte: the nibbles of it and of its second bytes, as 16-bit masks.
-  interface Group {
-    firstLo: number;
-    firstHi: number;
-    secondLo: number;
-    secondHi: number;
-  }
-  const byFirst = new Map<number, Group>();
-  for (let pair = 0; pair < 65536; pair++) {
-    if (bits[pair >>> 5] === 0) pair += 31; // skip empty words
-    if ((bits[pair >>> 5]! & (1 << (pair & 31))) === 0) continue;
-    const a = pair & 0xff; // little-endian: the first byte is the low one
-    const b = pair >>> 8;
-    let group = byFirst.get(a);
-    if (!group) byFirst.set(a, (group = { firstLo: 1 << (a & 15), firstHi: 1 << (a >>> 4), secondLo: 0, secondHi: 0 }));
-    group.secondLo |= 1 << (b & 15);
-    group.secondHi |= 1 << (b >>> 4);
+export function nibbleTables(bits: Int32Array, weights: ArrayLike<number>): Uint8Array {
+  // Per first byte: the nibbles of its second bytes, as 16-bit masks; the first bytes in the
+  // order of their first pair (little-endian pair order).
+  const secondLo = new Int32Array(256);
+  const secondHi = new Int32Array(256);
+  const firsts: number[] = [];
+  for (let word = 0; word < 2048; word++) {
+    for (let w = bits[word]!; w !== 0; w &= w - 1) {
+      const pair = (word << 5) | (31 - Math.clz32(w & -w));
+      const a = pair & 0xff; // little-endian: the first byte is the low one
+      const b = pair >>> 8;
+      if (secondLo[a] === 0) firsts.push(a);
+      secondLo[a]! |= 1 << (b & 15);
+      secondHi[a]! |= 1 << (b >>> 4);
+    }
   }
   // rows[h * 512 + half * 256 + m]: the weight of the bytes with high nibble h whose low nibble
   // is in mask m (half 0: low nibbles 0-7, half 1: 8-15), so `share` costs 32 lookups at most.
   const rows = new Float64Array(16 * 512);
   for (let h = 0; h < 16; h++) {
     for (let half = 0; half < 2; half++) {
-      for (let m = 1; m < 256; m++) {
-        const l = 31 - Math.clz32(m & -m); // the mask's lowest bit
-        rows[h * 512 + half * 256 + m] = rows[h * 512 + half * 256 + (m & (m - 1))]! + weight((h << 4) | (half * 8 + l));
-      }
+      const row = h * 512 + half * 256;
+      for (let m = 1; m < 256; m++) rows[row + m] = rows[row + (m & (m - 1))]! + weights[(h << 4) | (half * 8 + 31 - Math.clz32(m & -m))]!;
     }
   }
   // How much of the text the nibble masks let through.
   const share = (lo: number, hi: number) => {
     let sum = 0;
-    for (let h = 0; h < 16; h++) if (hi & (1 << h)) sum += rows[h * 512 + (lo & 255)]! + rows[h * 512 + 256 + (lo >>> 8)]!;
+    for (let m = hi; m !== 0; m &= m - 1) {
+      const row = (31 - Math.clz32(m & -m)) * 512;
+      sum += rows[row + (lo & 255)]! + rows[row + 256 + (lo >>> 8)]!;
+    }
     return sum;
   };
-  const cost = (g: Group) => share(g.firstLo, g.firstHi) * share(g.secondLo, g.secondHi);
-  const merge = (x: Group, y: Group): Group => ({
-    firstLo: x.firstLo | y.firstLo,
-    firstHi: x.firstHi | y.firstHi,
-    secondLo: x.secondLo | y.secondLo,
-    secondHi: x.secondHi | y.secondHi,
+  // Group g's masks (first byte's low and high nibbles, second byte's), and its cost.
+  const n = firsts.length;
+  const masks = new Int32Array(n * 4);
+  const costs = new Float64Array(n);
+  const cost = (fLo: number, fHi: number, sLo: number, sHi: number) => share(fLo, fHi) * share(sLo, sHi);
+  firsts.forEach((a, g) => {
+    masks.set([1 << (a & 15), 1 << (a >>> 4), secondLo[a]!, secondHi[a]!], g * 4);
+    costs[g] = cost(masks[g * 4]!, masks[g * 4 + 1]!, masks[g * 4 + 2]!, masks[g * 4 + 3]!);
   });
-  const groups = [...byFirst.values()];
-  const costs = groups.map(cost);
-  // merged[i][j] (i < j): the cost of groups i and j as one bucket, kept up to date as groups merge.
-  const merged = groups.map((g, i) => groups.map((h, j) => (j > i ? cost(merge(g, h)) : 0)));
-  while (groups.length > 8) {
-    let bestI = 0;
-    let bestJ = 1;
-    let bestGain = Infinity;
-    for (let i = 0; i < groups.length; i++) {
-      for (let j = i + 1; j < groups.length; j++) {
-        const gain = merged[i]![j]! - costs[i]! - costs[j]!;
-        if (gain < bestGain) [bestI, bestJ, bestGain] = [i, j, gain];
+  const mergedCost = (x: number, y: number) =>
+    cost(masks[x * 4]! | masks[y * 4]!, masks[x * 4 + 1]! | masks[y * 4 + 1]!, masks[x * 4 + 2]! | masks[y * 4 + 2]!, masks[x * 4 + 3]! | masks[y * 4 + 3]!);
+  // merged[x * n + y] (x < y): the cost of groups x and y as one bucket, and gains[…] what
+  // merging them adds; per group x, the y > x of the cheapest merge (the first on ties). Kept up
+  // to date as groups merge, so each step reads one row per group instead of all pairs.
+  const merged = new Float64Array(n * n);
+  const gains = new Float64Array(n * n);
+  const update = (x: number, y: number) => {
+    merged[x * n + y] = mergedCost(x, y);
+    gains[x * n + y] = merged[x * n + y]! - costs[x]! - costs[y]!;
+  };
+  const dead = new Uint8Array(n);
+  const bestY = new Int32Array(n);
+  const bestGain = new Float64Array(n);
+  const scanRow = (x: number) => {
+    bestY[x] = -1;
+    bestGain[x] = Infinity;
+    for (let y = x + 1; y < n; y++) {
+      if (dead[y] === 0 && gains[x * n + y]! < bestGain[x]!) {
+        bestY[x] = y;
+        bestGain[x] = gains[x * n + y]!;
       }
     }
-    groups[bestI] = merge(groups[bestI]!, groups[bestJ]!);
-    costs[bestI] = merged[bestI]![bestJ]!;
-    groups.splice(bestJ, 1);
-    costs.splice(bestJ, 1);
-    merged.splice(bestJ, 1);
-    for (const row of merged) row.splice(bestJ, 1);
-    for (let k = 0; k < groups.length; k++) {
-      if (k === bestI) continue;
-      const [i, j] = k < bestI ? [k, bestI] : [bestI, k];
-      merged[i]![j] = cost(merge(groups[i]!, groups[j]!));
+  };
+  for (let x = 0; x < n; x++) for (let y = x + 1; y < n; y++) update(x, y);
+  for (let x = 0; x < n; x++) scanRow(x);
+  // The cheapest merge first (the first pair, in the groups' order, on ties), until 8 are left.
+  for (let left = n; left > 8; left--) {
+    let x = -1;
+    for (let z = 0; z < n; z++) if (dead[z] === 0 && bestY[z]! >= 0 && (x < 0 || bestGain[z]! < bestGain[x]!)) x = z;
+    const y = bestY[x]!;
+    for (let k = 0; k < 4; k++) masks[x * 4 + k]! |= masks[y * 4 + k]!;
+    costs[x] = merged[x * n + y]!;
+    dead[y] = 1;
+    for (let z = 0; z < n; z++) {
+      if (dead[z] === 1 || z === x) continue;
+      if (z < x) update(z, x);
+      else update(x, z);
+    }
+    scanRow(x);
+    for (let z = 0; z < y; z++) {
+      if (dead[z] === 1 || z === x) continue;
+      if (bestY[z] === x || bestY[z] === y) scanRow(z);
+      else if (z < x && (gains[z * n + x]! < bestGain[z]! || (gains[z * n + x]! === bestGain[z]! && x < bestY[z]!))) {
+        bestY[z] = x;
+        bestGain[z] = gains[z * n + x]!;
+      }
     }
   }
+  const live: number[] = [];
+  for (let g = 0; g < n; g++) if (dead[g] === 0) live.push(g);
   const tables = new Uint8Array(64);
-  groups.forEach((g, bucket) => {
-    for (let n = 0; n < 16; n++) {
-      if (g.firstLo & (1 << n)) tables[n]! |= 1 << bucket;
-      if (g.firstHi & (1 << n)) tables[16 + n]! |= 1 << bucket;
-      if (g.secondLo & (1 << n)) tables[32 + n]! |= 1 << bucket;
-      if (g.secondHi & (1 << n)) tables[48 + n]! |= 1 << bucket;
+  live.forEach((g, bucket) => {
+    for (let k = 0; k < 4; k++) {
+      for (let nibble = 0; nibble < 16; nibble++) if (masks[g * 4 + k]! & (1 << nibble)) tables[k * 16 + nibble]! |= 1 << bucket;
     }
   });
   return tables;
