@@ -214,6 +214,22 @@ test('the nibble buckets let every pair of the set through (a superset test), at
   }
 });
 
+test('a set made inside a hit callback (the scanner busy) takes the JS loop, and the outer scan is undisturbed', () => {
+  const { wasm, js } = sets[0]!;
+  const text = Buffer.from('x token y AKIA z secret\n'.repeat(4)); // each set's tables stay in wasm memory: few
+  const made = (set: NeedleSet) => {
+    const out: string[] = [];
+    set.scan(text, (id, at) => {
+      const inner = new NeedleSet(SMALL);
+      out.push(`${id}@${at}:${hits(inner, text.subarray(at, at + 40))}:${(inner as unknown as { wasm: unknown }).wasm === undefined}`);
+    });
+    return out.join('|');
+  };
+  const expected = made(js);
+  assert.match(expected, /:false/, 'outside a wasm walk, the inner set uses wasm');
+  assert.equal(made(wasm), expected.replaceAll(':false', ':true'));
+});
+
 test('the string path is untouched: the same hits as the bytes', () => {
   const { wasm, js } = sets[0]!;
   const text = 'const token = "x"; AKIA secret pw ://';

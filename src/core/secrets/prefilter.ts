@@ -149,12 +149,13 @@ export class NeedleSet {
         else this.always[slot] = 1;
       }
     });
-    this.wasm = options.wasm === false || slots > MAX_SLOTS ? undefined : pairScanner();
-    if (this.wasm) this.wasmTables = this.addWasmTables(this.wasm);
+    const wasm = options.wasm === false || slots > MAX_SLOTS ? undefined : pairScanner();
+    const tables = wasm && this.addWasmTables(wasm);
+    if (tables !== undefined) [this.wasm, this.wasmTables] = [wasm, tables];
   }
 
-  /** This set's tables in `wasm`'s memory: its `near` test runs there too. */
-  private addWasmTables(wasm: PairScanner): number {
+  /** This set's tables in `wasm`'s memory (its `near` test runs there too); undefined when the scanner is busy. */
+  private addWasmTables(wasm: PairScanner): number | undefined {
     const slots = new Uint16Array(65536);
     for (let word = 0; word < 2048; word++) {
       for (let w = this.bits[word]!; w !== 0; w &= w - 1) {

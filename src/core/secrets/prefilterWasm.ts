@@ -72,8 +72,11 @@ export class PairScanner {
    * little-endian pair, its slot (< MAX_SLOTS), with bit 15 set when the slot accepts any
    * neighbours; `records`: per slot (slot 0 included, empty) the 32 bytes of the 256-bit set of
    * bytes accepted after the pair, then the 32 of those accepted before it.
+   * Undefined while a walk is under way (a set made inside a hit callback): the tables would
+   * take the place of the chunk being scanned, and memory growth would detach `positions`.
    */
-  addTables(nibbles: Uint8Array, bits: Int32Array, slots: Uint16Array, records: Uint8Array): number {
+  addTables(nibbles: Uint8Array, bits: Int32Array, slots: Uint16Array, records: Uint8Array): number | undefined {
+    if (this.data !== undefined) return undefined;
     const at = this.tablesEnd;
     this.tablesEnd += TABLES_SIZE + records.length;
     this.tablesEnd += -this.tablesEnd & 15;
