@@ -11,8 +11,9 @@
  * hits (a small fraction) are verified.
  * Works on bytes (a Buffer) or on a string's char codes: the needles are ASCII, and a UTF-8
  * multi-byte sequence never contains an ASCII byte.
- * Over bytes, the table hits are found by WebAssembly with SIMD where available
- * (prefilterWasm.ts: fast from the first call, no JIT warm-up); the JS loop is the fallback.
+ * Over bytes, the table hits and their `near` test run in WebAssembly with SIMD where available
+ * (prefilterWasm.ts: fast from the first call, no JIT warm-up), and JS only verifies what it
+ * reports; the JS loop is the fallback.
  */
 import { MAX_SLOTS, nibbleTables, pairScanner, type PairScanner } from './prefilterWasm';
 
@@ -175,7 +176,10 @@ export class NeedleSet {
     return wasm.addTables(nibbleTables(this.bits, byteFrequencies), this.bits, slots, records);
   }
 
-  /** Whether the bytes around the pair at `at` (slot `slot`) agree with one of its entries. */
+  /**
+   * Whether the bytes around the pair at `at` (slot `slot`) agree with one of its entries.
+   * wasm/prefilter.ts makes the same test (the tests compare the two paths' hits).
+   */
   private near(data: Uint8Array, slot: number, at: number): boolean {
     if (this.always[slot] === 1) return true;
     if (at + 2 < data.length) {
