@@ -11,7 +11,11 @@
  * hits (a small fraction) are verified.
  * Works on bytes (a Buffer) or on a string's char codes: the needles are ASCII, and a UTF-8
  * multi-byte sequence never contains an ASCII byte.
+ * Over bytes, the table hits and their `near` test run in WebAssembly with SIMD where available
+ * (prefilterWasm.ts: fast from the first call, no JIT warm-up), and JS only verifies what it
+ * reports; the JS loop is the fallback.
  */
+import { MAX_SLOTS, nibbleTables, pairScanner, type PairScanner } from './prefilterWasm';
 
 /** A literal to find. `ci`: ASCII case-insensitive. */
 export interface Needle {
@@ -62,6 +66,9 @@ function frequency(code: number): number {
   return FREQUENCY[String.fromCharCode(code)] ?? 1;
 }
 
+/** `frequency` of each byte, made on first use. */
+let byteFrequencies: Float64Array | undefined;
+
 /** Words read from bytes are little-endian on this machine (x86, ARM): the word scan needs it. */
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
@@ -92,8 +99,15 @@ export class NeedleSet {
   private readonly next: Int32Array;
   private readonly prev: Int32Array;
   private readonly always: Uint8Array;
+  /** The WebAssembly search of the table hits, and this set's tables there (undefined: the JS loop). */
+  private readonly wasm: PairScanner | undefined;
+  private readonly wasmTables: number = 0;
 
-  constructor(readonly needles: readonly Needle[]) {
+  /** `options.wasm: false`: always the JS loop (the reference the tests compare with). */
+  constructor(
+    readonly needles: readonly Needle[],
+    options: { wasm?: boolean } = {},
+  ) {
     this.codes = needles.map((n) => Uint8Array.from(n.text, (ch) => ch.charCodeAt(0)));
     needles.forEach((needle, id) => {
       const codes = this.codes[id]!;
@@ -136,9 +150,36 @@ export class NeedleSet {
         else this.always[slot] = 1;
       }
     });
+    const wasm = options.wasm === false || slots > MAX_SLOTS ? undefined : pairScanner();
+    const tables = wasm && this.addWasmTables(wasm);
+    if (tables !== undefined) [this.wasm, this.wasmTables] = [wasm, tables];
   }
 
-  /** Whether the bytes around the pair at `at` (slot `slot`) agree with one of its entries. */
+  /** This set's tables in `wasm`'s memory (its `near` test runs there too); undefined when the scanner is busy. */
+  private addWasmTables(wasm: PairScanner): number | undefined {
+    const slots = new Uint16Array(65536);
+    for (let word = 0; word < 2048; word++) {
+      for (let w = this.bits[word]!; w !== 0; w &= w - 1) {
+        const pair = (word << 5) | (31 - Math.clz32(w & -w));
+        const slot = this.tableLE[pair]!;
+        slots[pair] = slot | (this.always[slot]! << 15);
+      }
+    }
+    const records = new Uint8Array(this.always.length * 64);
+    const next = new Uint8Array(this.next.buffer);
+    const prev = new Uint8Array(this.prev.buffer);
+    for (let slot = 1; slot < this.always.length; slot++) {
+      records.set(next.subarray(slot * 32, slot * 32 + 32), slot * 64);
+      records.set(prev.subarray(slot * 32, slot * 32 + 32), slot * 64 + 32);
+    }
+    byteFrequencies ??= Float64Array.from({ length: 256 }, (_, code) => frequency(code));
+    return wasm.addTables(nibbleTables(this.bits, byteFrequencies), this.bits, slots, records);
+  }
+
+  /**
+   * Whether the bytes around the pair at `at` (slot `slot`) agree with one of its entries.
+   * wasm/prefilter.ts makes the same test (the tests compare the two paths' hits).
+   */
   private near(data: Uint8Array, slot: number, at: number): boolean {
     if (this.always[slot] === 1) return true;
     if (at + 2 < data.length) {
@@ -178,6 +219,38 @@ export class NeedleSet {
 
   // Two loops, each seeing one type only (the engine keeps them monomorphic and tight).
   private scanBytes(data: Uint8Array, hit: (id: number, start: number) => boolean | void): void {
+    // A scan from inside a hit callback (the scanner is busy) takes the JS loop.
+    if (this.wasm?.begin(this.wasmTables, data)) {
+      try {
+        this.scanWasmHits(this.wasm, data, hit);
+      } finally {
+        this.wasm.end();
+      }
+      return;
+    }
+    this.scanBytesJs(data, hit);
+  }
+
+  /** The positions the JS loop below would verify (table hits that pass `near`), found by `wasm`; the same checks follow. */
+  private scanWasmHits(wasm: PairScanner, data: Uint8Array, hit: (id: number, start: number) => boolean | void): void {
+    const tableLE = this.tableLE;
+    const last = data.length - 1;
+    for (let count = wasm.next(); count !== 0; count = wasm.next()) {
+      const positions = wasm.positions;
+      const base = wasm.base;
+      for (let k = 0; k < count; k++) {
+        const at = base + positions[k]!;
+        if (at === last) {
+          // The last byte of an odd length, then "past the end" (0): as the JS loop's tail.
+          this.verify(data, tableLE[data[at]!]!, at, hit);
+          return;
+        }
+        if (this.verify(data, tableLE[data[at]! | (data[at + 1]! << 8)]!, at, hit)) return;
+      }
+    }
+  }
+
+  private scanBytesJs(data: Uint8Array, hit: (id: number, start: number) => boolean | void): void {
     const n = data.length;
     let i = 0;
     if (LITTLE_ENDIAN && (data.byteOffset & 3) === 0 && n >= 64) {
