@@ -1,0 +1,150 @@
+/**
+ * The line gate: whether a line the prefilter picked is worth decoding for the structural pass
+ * of a file scan (scanText.ts, quiet files: no provider match, no AKIA / AC anchor). It reads
+ * the line's bytes once, and the prefilter's trigger hits on it, and answers `false` only when
+ * the structural pass cannot find a candidate on the line. Each check is a necessary condition
+ * of one of the ways a candidate arises (detect.ts: collectValueCandidates over the entries of
+ * scanText.ts):
+ *
+ *  - a value under a secret name (the generic and context rules, `Authorization`-named auth
+ *    schemes). Every name classifyName accepts has a last word ending with one of
+ *    SECRET_NAME_ENDINGS (names.ts), and a word of a name is followed by a character that is
+ *    not a lowercase letter or a digit (a separator, an upper-case letter, the name's end);
+ *    names are ASCII (their regexes have no `u` flag). The name comes before its value: before
+ *    the literal it is assigned to, inside the literal that names itself (`"--api-key=…"`), or
+ *    it is a flag (`--token …`: its run of `[\w-]` starts with `-`); an unquoted `name: value`
+ *    or `name=value` counts in plain text and on the lines read whole (those with a URL or a
+ *    `password=` connection string);
+ *  - a context rule's name that need not end with such a word (`^aws_.*secret`): any `secret`;
+ *  - a `Bearer` or `Basic` scheme before the value (followed by a space or a tab);
+ *  - a URL's password or query parameter (query names may be %-encoded): `://`, then `@` or `=`.
+ *
+ * Every ending starts with a trigger word, so the trigger hits show where endings can be
+ * (lineGate() checks it). test/core/secrets.lineGate.test.ts checks the name rules against
+ * classifyName and the context rules; the prefilter tests check the file scan against a scan
+ * of every line.
+ */
+import { SECRET_NAME_ENDINGS } from './names';
+
+/** Words that count wherever they occur (context rule names such as `aws_…secret…`). */
+const ANYWHERE = ['secret'];
+/** Schemes that make the value a credential whatever the name (detect.ts, AUTH_SCHEME). */
+const SCHEMES = ['bearer', 'basic'];
+/** Names of a connection string's password (scanText.ts reads a line whole on `(?:password|pwd)[ \t]*=`). */
+const KV_PASSWORDS = ['password', 'pwd'];
+
+/** [a-z0-9]: a name's word goes on (no break between them, see names.ts splitWords). */
+const CONTINUES_WORD = new Uint8Array(256);
+/** [\w-]: a flag's characters. */
+const FLAG_CHAR = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  const lower = c >= 97 && c <= 122;
+  const digit = c >= 48 && c <= 57;
+  CONTINUES_WORD[c] = lower || digit ? 1 : 0;
+  FLAG_CHAR[c] = lower || digit || (c >= 65 && c <= 90) || c === 95 || c === 45 ? 1 : 0;
+}
+
+/** Where a URL read from `from` ends (whitespace, a quote, `<`, `>`) or meets an `@` or `=`. */
+export function urlStopFrom(code: (i: number) => number, from: number, length: number): number {
+  for (let i = from; i < length; i++) {
+    const c = code(i);
+    // ASCII whitespace, quotes, <>, @, = (Unicode spaces end a URL too; reading past them only picks more lines).
+    if ((c >= 9 && c <= 13) || c === 32 || c === 34 || c === 39 || c === 96 || c === 60 || c === 62 || c === 64 || c === 61) return i;
+  }
+  return length;
+}
+
+/** `word` (lowercase ASCII) at `at`, ASCII case-insensitively, ending before `end`. */
+function wordAt(bytes: Uint8Array, at: number, end: number, word: string): boolean {
+  if (at + word.length > end) return false;
+  for (let k = 0; k < word.length; k++) if ((bytes[at + k]! | 32) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+/** What the gate does at a hit of one trigger word. */
+interface TriggerRole {
+  length: number;
+  /** The endings that start with the trigger. */
+  endings: string[];
+  /** The connection-string password names that start with it. */
+  kv: string[];
+  scheme: boolean;
+  anywhere: boolean;
+  url: boolean;
+}
+
+export type LineGate = (bytes: Uint8Array, start: number, end: number, plain: boolean, hits: readonly number[], from: number, to: number) => boolean;
+
+/**
+ * The gate for a prefilter whose case-insensitive trigger words are `triggers` (`://` among
+ * them). It reads `hits[from..to)`: pairs (index into `triggers`, offset), the line's trigger
+ * occurrences; the prefilter may leave out those that cannot pick a line (a `pat` after no
+ * owner, a `://` whose URL stops before any `@` or `=`).
+ */
+export function lineGate(triggers: readonly string[]): LineGate {
+  const roles: TriggerRole[] = triggers.map((t) => ({
+    length: t.length,
+    endings: SECRET_NAME_ENDINGS.filter((e) => e.startsWith(t)),
+    kv: KV_PASSWORDS.filter((w) => w.startsWith(t)),
+    scheme: SCHEMES.includes(t),
+    anywhere: ANYWHERE.includes(t),
+    url: t === '://',
+  }));
+  const missing = [...SECRET_NAME_ENDINGS, ...KV_PASSWORDS, ...SCHEMES, ...ANYWHERE, '://'].filter((w) => !triggers.some((t) => w.startsWith(t)));
+  if (missing.length > 0) throw new Error(`lineGate: no trigger starts ${missing.join(', ')}`);
+
+  return (bytes, start, end, plain, hits, from, to) => {
+    const code = (i: number) => bytes[i]!;
+    let firstNameEnd = -1;
+    let kvPassword = false;
+    for (let h = from; h < to; h += 2) {
+      const role = roles[hits[h]!]!;
+      const at = hits[h + 1]!;
+      if (role.anywhere) return true;
+      if (role.scheme) {
+        const next = at + role.length < end ? bytes[at + role.length] : -1;
+        if (next === 32 || next === 9) return true;
+        continue;
+      }
+      if (role.url) {
+        const stop = urlStopFrom(code, at + 3, end);
+        if (stop < end && (bytes[stop] === 64 || bytes[stop] === 61)) return true; // '@', '='
+        continue;
+      }
+      for (const word of role.kv) {
+        if (kvPassword || !wordAt(bytes, at, end, word)) continue;
+        let j = at + word.length;
+        while (j < end && (bytes[j] === 32 || bytes[j] === 9)) j++;
+        kvPassword = j < end && bytes[j] === 61;
+      }
+      for (const ending of role.endings) {
+        const nameEnd = at + ending.length;
+        if (!wordAt(bytes, at, end, ending)) continue;
+        // A word ends here unless a lowercase letter or a digit follows.
+        if (nameEnd < end && CONTINUES_WORD[bytes[nameEnd]!] === 1) continue;
+        // A flag: its run of [\w-] starts with `-`.
+        let runStart = at;
+        while (runStart > start && FLAG_CHAR[bytes[runStart - 1]!] === 1) runStart--;
+        if (bytes[runStart] === 45) return true;
+        if (firstNameEnd < 0 || nameEnd < firstNameEnd) firstNameEnd = nameEnd;
+      }
+    }
+    if (firstNameEnd < 0) return false;
+    // The value comes after the name: a literal (its quote), or unquoted after `:` or `=`.
+    let colonOrEquals = false;
+    for (let i = firstNameEnd; i < end; i++) {
+      const c = bytes[i]!;
+      if (c === 34 || c === 39 || c === 96) return true;
+      if (c === 58 || c === 61) colonOrEquals = true;
+    }
+    if (!colonOrEquals) return false;
+    if (plain) return true;
+    // Unquoted values count in source code on the lines read whole: a URL, a `password=…;` connection string.
+    return hasUrl(bytes, start, end) || (kvPassword && bytes.subarray(start, end).includes(59)); // ';'
+  };
+}
+
+function hasUrl(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i + 2 < end; i++) if (bytes[i] === 58 && bytes[i + 1] === 47 && bytes[i + 2] === 47) return true;
+  return false;
+}
