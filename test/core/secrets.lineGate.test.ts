@@ -90,8 +90,9 @@ test('lineGate: stays shut on lines that hold trigger words but no name, scheme 
     'return token.length > 0 ? token : null;', // an unquoted `:` counts in plain text and on URL lines only
     'see https://example.com/docs for the token format', // a URL without `@` or `=`
     'basicSetup("x")',
+    '<a href="https://opencollective.com/x/website?requireActive=false" target="_blank">key</a>', // a query name that is no secret's
   ];
   for (const line of shut) assert.equal(opens(line, false), false, line);
-  const open = ['const apiKey = "x";', 'Authorization: Bearer abc', 'x = "bearer\tabc"', 'x = "Basic abc"', 'https://u:p@h/x', 'https://h/x?a=1', 'aws_secretary_path="x"', 'run --token abcdefgh'];
+  const open = ['const apiKey = "x";', 'Authorization: Bearer abc', 'x = "bearer\tabc"', 'x = "Basic abc"', 'https://u:p@h/x', 'https://h/x?api_key=1', 'https://h/x?a=1&sig=2', 'https://h/x?to%6Ben=1', 'https://h/x?to\u212Aen=1', 'aws_secretary_path="x"', 'run --token abcdefgh'];
   for (const line of open) assert.equal(opens(line, false), true, line);
 });

@@ -17,7 +17,8 @@
  *    `password=` connection string);
  *  - a context rule's name that need not end with such a word (`^aws_.*secret`): any `secret`;
  *  - a `Bearer` or `Basic` scheme before the value (followed by a space or a tab);
- *  - a URL's password or query parameter (query names may be %-encoded): `://`, then `@` or `=`.
+ *  - a URL's password (`@`) or a query parameter whose name is `sig` or may be %-encoded
+ *    (other names are names as above).
  *
  * Every ending starts with a trigger word, so the trigger hits show where endings can be
  * (lineGate() checks it). test/core/secrets.lineGate.test.ts checks the name rules against
@@ -44,14 +45,30 @@ for (let c = 0; c < 256; c++) {
   FLAG_CHAR[c] = lower || digit || (c >= 65 && c <= 90) || c === 95 || c === 45 ? 1 : 0;
 }
 
-/** Where a URL read from `from` ends (whitespace, a quote, `<`, `>`) or meets an `@` or `=`. */
-export function urlStopFrom(code: (i: number) => number, from: number, length: number): number {
-  for (let i = from; i < length; i++) {
-    const c = code(i);
-    // ASCII whitespace, quotes, <>, @, = (Unicode spaces end a URL too; reading past them only picks more lines).
-    if ((c >= 9 && c <= 13) || c === 32 || c === 34 || c === 39 || c === 96 || c === 60 || c === 62 || c === 64 || c === 61) return i;
+/** A URL ends at ASCII whitespace, a quote, `<` or `>` (Unicode spaces end it too: reading on only opens more lines). */
+export const endsUrl = (c: number) => (c >= 9 && c <= 13) || c === 32 || c === 34 || c === 39 || c === 96 || c === 60 || c === 62;
+
+/**
+ * Whether the URL whose `://` is at `at` can hold a credential urls.ts finds: a userinfo
+ * password (an `@`), or a query parameter whose name makes it one: `sig` (Azure SAS), a
+ * secret name (the name checks see it: ASCII, followed by `=`), or a name only decoding
+ * shows (a `%`, or a non-ASCII character: the Kelvin sign lowercases to `k`).
+ */
+function urlMayHoldCredential(bytes: Uint8Array, at: number, end: number): boolean {
+  let equals = false;
+  let encoded = false;
+  for (let i = at + 3; i < end; i++) {
+    const c = bytes[i]!;
+    if (endsUrl(c)) break;
+    if (c === 64) return true; // '@'
+    if (c === 37 || c >= 128) encoded = true;
+    else if (c === 61) {
+      equals = true;
+      // `?sig=` / `&sig=`
+      if (bytes[i - 1] === 103 && bytes[i - 2] === 105 && bytes[i - 3] === 115 && (bytes[i - 4] === 63 || bytes[i - 4] === 38)) return true;
+    }
   }
-  return length;
+  return equals && encoded;
 }
 
 /** `word` (lowercase ASCII) at `at`, ASCII case-insensitively, ending before `end`. */
@@ -94,7 +111,6 @@ export function lineGate(triggers: readonly string[]): LineGate {
   if (missing.length > 0) throw new Error(`lineGate: no trigger starts ${missing.join(', ')}`);
 
   return (bytes, start, end, plain, hits, from, to) => {
-    const code = (i: number) => bytes[i]!;
     let firstNameEnd = -1;
     let kvPassword = false;
     for (let h = from; h < to; h += 2) {
@@ -107,8 +123,7 @@ export function lineGate(triggers: readonly string[]): LineGate {
         continue;
       }
       if (role.url) {
-        const stop = urlStopFrom(code, at + 3, end);
-        if (stop < end && (bytes[stop] === 64 || bytes[stop] === 61)) return true; // '@', '='
+        if (urlMayHoldCredential(bytes, at, end)) return true;
         continue;
       }
       for (const word of role.kv) {

@@ -13,7 +13,7 @@ import { isAscii } from 'node:buffer';
 import { LineStarts } from '../util/positions';
 import { collectValueCandidates, findPatternMatches, resolveOverlaps, RULE_KEYWORDS, stripRank, type RankedMatch } from './detect';
 import { NeedleSet } from './prefilter';
-import { lineGate, urlStopFrom } from './lineGate';
+import { endsUrl, lineGate } from './lineGate';
 import { classifyName, PAT_OWNERS } from './names';
 import { CONTEXT_RULES, PATTERN_RULES } from './providers';
 import { regexSpan } from './regexSpan';
@@ -81,6 +81,15 @@ function followsPatOwner(code: (i: number) => number, at: number): boolean {
     for (let k = 0; k < word.length; k++) if ((code(end - word.length + k) | 32) !== word.charCodeAt(k)) return false;
     return true;
   });
+}
+
+/** Where a URL read from `from` ends (whitespace, a quote, `<`, `>`) or meets an `@` or `=`. */
+function urlStopFrom(code: (i: number) => number, from: number, length: number): number {
+  for (let i = from; i < length; i++) {
+    const c = code(i);
+    if (endsUrl(c) || c === 64 || c === 61) return i; // '@', '='
+  }
+  return length;
 }
 
 /** Turns byte offsets of line starts (ascending) into the text's offsets of the same lines, in place. */
