@@ -252,7 +252,7 @@ test('prefilter: 1,500 random texts of names, schemes, URLs and tokens, edited a
 const EDGE_NAMES = [
   'apiKey', 'API_KEY_V2', 'APIKEYs', 'apikey2', 'tokenize', 'tokenValue', 'KEY', 'key', 'monkey', 'hotkey', 'Token', 'x-api-key',
   'db.password', 'PASSWORD', 'passwd', 'pwd', 'PW', 'secretary', 'aws_secretary_path', 'AWS_SECRET', 'Authorization', 'proxyAuthorization',
-  'auth', 'creds', 'credentials', 'cookie', 'GITHUB_PAT', 'adoPat', 'xpat', 'pat', 'sig', 'api key', 'api_kéy', 'tok\u00e9n', 'to\u00a0ken',
+  'auth', 'creds', 'credentials', 'cookie', 'GITHUB_PAT', 'adoPat', 'xpat', 'pat', 'GITHUB_PAT_V2', 'ghPath', 'github_PAT2', 'ADO_PATs', 'hf-pat', 'sig', 'api key', 'api_kéy', 'tok\u00e9n', 'to\u00a0ken',
 ];
 const EDGE_OPS = [' = ', '=', ': ', ':', ' := ', ', ', ' || ', ' ?? ', ' or ', ' => ', ' === ', ' == ', '', ' ', '\t', '; ', ' -', '=\u00a0'];
 const EDGE_VALUES = [

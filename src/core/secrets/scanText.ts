@@ -73,7 +73,15 @@ export const NAME_TRIGGERS: readonly string[] = ['key', 'token', 'secret', 'pass
 
 const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
-function followsPatOwner(code: (i: number) => number, at: number): boolean {
+/**
+ * Whether the `pat` at `at` can be the last word of a secret name: a word ends there (no
+ * lowercase letter or digit follows, names.ts splitWords) and an owner word comes before it.
+ */
+function isPatName(code: (i: number) => number, at: number, length: number): boolean {
+  if (at + 3 < length) {
+    const next = code(at + 3);
+    if ((next >= 97 && next <= 122) || (next >= 48 && next <= 57)) return false; // `path`, `patch`, `pat2`
+  }
   let end = at;
   while (end > 0 && !isAlnum(code(end - 1))) end--;
   return PAT_OWNERS.some((word) => {
@@ -165,7 +173,7 @@ function prefilter(data: Uint8Array | string, withHits: boolean): Prefiltered {
       if (withHits) triggerHits.push(id - FIRST_TRIGGER, at);
       return;
     }
-    if (id === PAT && !followsPatOwner(code, at)) return;
+    if (id === PAT && !isPatName(code, at, data.length)) return;
     // A URL holds a credential only in its userinfo (`@`) or a query parameter (`=`); a
     // parameter named like a secret is a trigger of its own, but `sig` (Azure SAS) is not.
     if (id === URL) {
