@@ -68,7 +68,7 @@ test('lineGate: opens on every line where a name the rules accept is read as a n
     const source = [
       `const ${name} = "abc";`, `x.${name} ?? 'abc'`, `  "${name}": "abc",`, `obj["${name}"] = \`abc\``, `f("${name}", "abc")`,
       `os.getenv("${name}") or "abc"`, `${name}: str = "abc"`, `call("--${name}=abc")`, `"${name}: abc"`, `x = { '${quotedName}': 'abc' }`,
-      `é${name} = "abc"`,
+      `é${name} = "abc"`, `x[${name}] = "abc"`, `${name} += 'abc'`, `${name} ||= 'abc'`, `${name}?: 'abc'`, `var ${name} string = "abc"`, `${name}$ = "abc"`,
     ];
     // A flag's name is [\w-] (FLAG_VALUE).
     if (/^[\w-]+$/.test(name)) source.push(`npx s --${name} abcdefgh123`, `run -${name}=abcdefgh123`);
@@ -90,6 +90,8 @@ test('lineGate: stays shut on lines that hold trigger words but no name, scheme 
     'return token.length > 0 ? token : null;', // an unquoted `:` counts in plain text and on URL lines only
     'see https://example.com/docs for the token format', // a URL without `@` or `=`
     'basicSetup("x")',
+    "addFormatToken('D', 0, 'x')", // a call, not an assignment
+    'result = tokenValue.other.replace("{{count}}", count);',
     '<a href="https://opencollective.com/x/website?requireActive=false" target="_blank">key</a>', // a query name that is no secret's
   ];
   for (const line of shut) assert.equal(opens(line, false), false, line);

@@ -254,13 +254,16 @@ const EDGE_NAMES = [
   'db.password', 'PASSWORD', 'passwd', 'pwd', 'PW', 'secretary', 'aws_secretary_path', 'AWS_SECRET', 'Authorization', 'proxyAuthorization',
   'auth', 'creds', 'credentials', 'cookie', 'GITHUB_PAT', 'adoPat', 'xpat', 'pat', 'GITHUB_PAT_V2', 'ghPath', 'github_PAT2', 'ADO_PATs', 'hf-pat', 'sig', 'api key', 'api_kéy', 'tok\u00e9n', 'to\u00a0ken',
 ];
-const EDGE_OPS = [' = ', '=', ': ', ':', ' := ', ', ', ' || ', ' ?? ', ' or ', ' => ', ' === ', ' == ', '', ' ', '\t', '; ', ' -', '=\u00a0'];
+const EDGE_OPS = [
+  ' = ', '=', ': ', ':', ' := ', ', ', ' || ', ' ?? ', ' or ', ' => ', ' === ', ' == ', '', ' ', '\t', '; ', ' -', '=\u00a0', '] = ', ' ] ??', ') || ',
+  ' += ', ' ?= ', ': str = ', ' string = ', '\u00a0=', '(', '.value = ', '$ = ', '\v= ',
+];
 const EDGE_VALUES = [
   '"<<an:40>>"', "'<<an:24>>'", '`<<b64u:40>>`', '<<an:40>>', '"Bearer <<an:40>>"', '"bearer\t<<an:40>>"', 'Bearer <<an:40>>', 'Basic <<basic>>', 'bearer', '"Token <<an:32>>"',
   'https://u:<<an:16>>@db.internal/x', 'https://h.dev/p?sig=<<b64u:40>>', 'https://h.dev/p x=<<an:20>>', 'https://h.dev/p"@x', "'https://h'=<<an:20>>",
   'https://h.dev/?to%6Ben=<<an:32>>', 'https://h.dev/?to\u212Aen=<<an:32>>', 'https://h.dev/a?x=1&sig=<<b64u:40>>', 'https://u:p=<<an:16>>@db.internal/x',
   'https://h.dev/?requireActive=false', 'https://h.dev/?x=1 token=<<an:32>>', 'postgres://app:<<an:20>>@db/app', 'Server=db;User Id=app;Password=<<an:16>>;', 'password\u00a0=<<an:16>>;server=x',
-  '--api-key=<<an:32>>', '--token <<an:32>>', '-token=<<an:32>>', 'x--token <<an:32>>', '"--api-key <<an:32>>"', 'AKIA<<a32:16>>', '42',
+  '"password\u00a0=<<an:16>>;server=db"', '"pwd\v=<<an:16>>;server=db"', "'Password\u2003= <<an:16>>;uid=app'", '--api-key=<<an:32>>', '--token <<an:32>>', '-token=<<an:32>>', 'x--token <<an:32>>', '"--api-key <<an:32>>"', 'AKIA<<a32:16>>', '42',
 ];
 const EDGE_PADS = ['', ' ', 'é', '中文', '😀', '\u00a0', 'x', '2', 'A', '"', '-', '//', '#', ';'];
 

@@ -12,9 +12,9 @@
  *    not a lowercase letter or a digit (a separator, an upper-case letter, the name's end);
  *    names are ASCII (their regexes have no `u` flag). The name comes before its value: before
  *    the literal it is assigned to, inside the literal that names itself (`"--api-key=…"`), or
- *    it is a flag (`--token …`: its run of `[\w-]` starts with `-`); an unquoted `name: value`
- *    or `name=value` counts in plain text and on the lines read whole (those with a URL or a
- *    `password=` connection string);
+ *    it is a flag (`--token …`: its run of `[\w-]` starts with `-`). What follows a name before
+ *    its value is limited (assignedAfter). An unquoted `name: value` or `name=value` counts in
+ *    plain text and on the lines read whole (those with a URL or a `password=` connection string);
  *  - a context rule's name that need not end with such a word (`^aws_.*secret`): any `secret`;
  *  - a `Bearer` or `Basic` scheme before the value (followed by a space or a tab);
  *  - a URL's password (`@`) or a query parameter whose name is `sig` or may be %-encoded
@@ -38,11 +38,29 @@ const KV_PASSWORDS = ['password', 'pwd'];
 const CONTINUES_WORD = new Uint8Array(256);
 /** [\w-]: a flag's characters. */
 const FLAG_CHAR = new Uint8Array(256);
+/**
+ * What may sit between the end of a name's last word and what assigns it a value: the rest of
+ * the name (`[\w$.-]`, spaces in a quoted name, trailing words), `]` (`obj[KEY] =`), whitespace
+ * (`\s` of `password\s*=`: any non-ASCII byte may be part of one). A quoted name ends at its quote.
+ */
+const BEFORE_ASSIGNMENT = new Uint8Array(256);
+/** Where a value starts after its name: a quote (the literal, or the quoted name's end), or `=` `:` `|` `?` `+` (`=`, `:=`, `||`, `??`, `+=`, `name: str =`). */
+const ASSIGNS = new Uint8Array(256);
 for (let c = 0; c < 256; c++) {
   const lower = c >= 97 && c <= 122;
   const digit = c >= 48 && c <= 57;
+  const upper = c >= 65 && c <= 90;
   CONTINUES_WORD[c] = lower || digit ? 1 : 0;
-  FLAG_CHAR[c] = lower || digit || (c >= 65 && c <= 90) || c === 95 || c === 45 ? 1 : 0;
+  FLAG_CHAR[c] = lower || digit || upper || c === 95 || c === 45 ? 1 : 0;
+  BEFORE_ASSIGNMENT[c] = FLAG_CHAR[c] || '$. ]'.includes(String.fromCharCode(c)) || (c >= 9 && c <= 13) || c >= 128 ? 1 : 0;
+}
+for (const ch of '"\'`=:|?+') ASSIGNS[ch.charCodeAt(0)] = 1;
+
+/** Whether something after the name ending at `at` assigns it a value (keyBefore, the name regexes of scanText.ts / detect.ts / urls.ts). */
+function assignedAfter(bytes: Uint8Array, at: number, end: number): boolean {
+  let i = at;
+  while (i < end && BEFORE_ASSIGNMENT[bytes[i]!] === 1) i++;
+  return i < end && ASSIGNS[bytes[i]!] === 1;
 }
 
 /** A URL ends at ASCII whitespace, a quote, `<` or `>` (Unicode spaces end it too: reading on only opens more lines). */
@@ -141,7 +159,8 @@ export function lineGate(triggers: readonly string[]): LineGate {
         let runStart = at;
         while (runStart > start && FLAG_CHAR[bytes[runStart - 1]!] === 1) runStart--;
         if (bytes[runStart] === 45) return true;
-        if (firstNameEnd < 0 || nameEnd < firstNameEnd) firstNameEnd = nameEnd;
+        if (firstNameEnd >= 0 && nameEnd >= firstNameEnd) continue;
+        if (assignedAfter(bytes, nameEnd, end)) firstNameEnd = nameEnd;
       }
     }
     if (firstNameEnd < 0) return false;
