@@ -144,13 +144,16 @@ export function lineGate(triggers: readonly string[]): LineGate {
         if (urlMayHoldCredential(bytes, at, end)) return true;
         continue;
       }
-      for (const word of role.kv) {
+      // Indexed loops: a cold process runs this in the interpreter, where for-of costs an iterator per hit.
+      for (let w = 0; w < role.kv.length; w++) {
+        const word = role.kv[w]!;
         if (kvPassword || !wordAt(bytes, at, end, word)) continue;
         let j = at + word.length;
         while (j < end && (bytes[j] === 32 || bytes[j] === 9)) j++;
         kvPassword = j < end && bytes[j] === 61;
       }
-      for (const ending of role.endings) {
+      for (let e = 0; e < role.endings.length; e++) {
+        const ending = role.endings[e]!;
         const nameEnd = at + ending.length;
         if (!wordAt(bytes, at, end, ending)) continue;
         // A word ends here unless a lowercase letter or a digit follows.

@@ -139,6 +139,8 @@ interface Prefiltered {
   present: Set<string>;
   /** Start offsets of the lines to read, ascending, without repeats. */
   picked: number[];
+  /** When asked for, where each picked line ends (its `\n`, or the end of the text). */
+  pickedEnds: number[];
   /** Keyword occurrences as pairs (keyword index into RULE_KEYWORDS, offset), when asked for. */
   keywordHits: number[];
   /**
@@ -155,6 +157,7 @@ function prefilter(data: Uint8Array | string, withHits: boolean): Prefiltered {
   const picked: number[] = [];
   const keywordHits: number[] = [];
   const triggerHits: number[] = [];
+  const pickedEnds: number[] = [];
   let lastLineEnd = -1;
   let urlStop = -1;
   const bytes = typeof data === 'string' ? undefined : data;
@@ -184,12 +187,15 @@ function prefilter(data: Uint8Array | string, withHits: boolean): Prefiltered {
       if ((ch !== 64 && ch !== 61) || (!bytes && urlStop - (at + 3) >= 4096)) return; // '@', '='
     }
     const start = lineStartOf(at);
-    if (picked.length === 0 || picked[picked.length - 1] !== start) picked.push(start);
-    if (withHits) triggerHits.push(id - FIRST_TRIGGER, at);
     const end = newline(at);
     lastLineEnd = end < 0 ? data.length : end;
+    if (picked.length === 0 || picked[picked.length - 1] !== start) {
+      picked.push(start);
+      if (withHits) pickedEnds.push(lastLineEnd);
+    }
+    if (withHits) triggerHits.push(id - FIRST_TRIGGER, at);
   });
-  return { present, picked, keywordHits, triggerHits };
+  return { present, picked, pickedEnds, keywordHits, triggerHits };
 }
 
 function scanPrefiltered(
@@ -368,14 +374,13 @@ function pickedLinesQuiet(
   maxLine: number,
   deadline: number,
 ): boolean | 'timeout' {
-  const { picked, triggerHits: hits } = found;
+  const { picked, pickedEnds, triggerHits: hits } = found;
   const ascii = encoding === 'latin1';
   let to = 0;
   for (let i = 0; i < picked.length; i++) {
     if ((i & 63) === 63 && Date.now() > deadline) return 'timeout';
     const start = picked[i]!;
-    let end = buffer.indexOf(10, start);
-    if (end < 0) end = buffer.length;
+    let end = pickedEnds[i]!;
     // This line's trigger hits (lines come in order; hits within a line need not).
     let from = to;
     while (from < hits.length && hits[from + 1]! < start) from += 2;
