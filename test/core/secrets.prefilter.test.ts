@@ -263,7 +263,7 @@ const EDGE_VALUES = [
   'https://u:<<an:16>>@db.internal/x', 'https://h.dev/p?sig=<<b64u:40>>', 'https://h.dev/p x=<<an:20>>', 'https://h.dev/p"@x', "'https://h'=<<an:20>>",
   'https://h.dev/?to%6Ben=<<an:32>>', 'https://h.dev/?to\u212Aen=<<an:32>>', 'https://h.dev/a?x=1&sig=<<b64u:40>>', 'https://u:p=<<an:16>>@db.internal/x',
   'https://h.dev/?requireActive=false', 'https://h.dev/?x=1 token=<<an:32>>', 'postgres://app:<<an:20>>@db/app', 'Server=db;User Id=app;Password=<<an:16>>;', 'password\u00a0=<<an:16>>;server=x',
-  '"password\u00a0=<<an:16>>;server=db"', '"pwd\v=<<an:16>>;server=db"', "'Password\u2003= <<an:16>>;uid=app'", '--api-key=<<an:32>>', '--token <<an:32>>', '-token=<<an:32>>', 'x--token <<an:32>>', '"--api-key <<an:32>>"', 'AKIA<<a32:16>>', '42',
+  '"password==<<an:16>>;server=db"', '"pwd\u00a0==<<an:16>>;server=db"', 'https://h.dev/?token==<<an:32>>', '==<<an:32>>', '"password\u00a0=<<an:16>>;server=db"', '"pwd\v=<<an:16>>;server=db"', "'Password\u2003= <<an:16>>;uid=app'", '--api-key=<<an:32>>', '--token <<an:32>>', '-token=<<an:32>>', 'x--token <<an:32>>', '"--api-key <<an:32>>"', 'AKIA<<a32:16>>', '42',
 ];
 const EDGE_PADS = ['', ' ', 'é', '中文', '😀', '\u00a0', 'x', '2', 'A', '"', '-', '//', '#', ';'];
 

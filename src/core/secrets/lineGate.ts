@@ -56,11 +56,17 @@ for (let c = 0; c < 256; c++) {
 }
 for (const ch of '"\'`=:|?+') ASSIGNS[ch.charCodeAt(0)] = 1;
 
+const NOT_ASSIGNED = 0;
+const ASSIGNED = 1;
+/** `==`: a comparison to keyBefore (scanText.ts), but `=` and a value starting with `=` to the name regexes. */
+const COMPARED = 2;
+
 /** Whether something after the name ending at `at` assigns it a value (keyBefore, the name regexes of scanText.ts / detect.ts / urls.ts). */
-function assignedAfter(bytes: Uint8Array, at: number, end: number): boolean {
+function assignedAfter(bytes: Uint8Array, at: number, end: number): number {
   let i = at;
   while (i < end && BEFORE_ASSIGNMENT[bytes[i]!] === 1) i++;
-  return i < end && ASSIGNS[bytes[i]!] === 1;
+  if (i >= end || ASSIGNS[bytes[i]!] === 0) return NOT_ASSIGNED;
+  return bytes[i] === 61 && bytes[i + 1] === 61 && i + 1 < end ? COMPARED : ASSIGNED;
 }
 
 /** A URL ends at ASCII whitespace, a quote, `<` or `>` (Unicode spaces end it too: reading on only opens more lines). */
@@ -129,7 +135,8 @@ export function lineGate(triggers: readonly string[]): LineGate {
   if (missing.length > 0) throw new Error(`lineGate: no trigger starts ${missing.join(', ')}`);
 
   return (bytes, start, end, plain, hits, from, to) => {
-    let firstNameEnd = -1;
+    let firstNameEnd = -1; // the first name followed by what may assign it a value
+    let firstAssigned = -1; // … by what keyBefore reads as an assignment (not `==`)
     let kvPassword = false;
     for (let h = from; h < to; h += 2) {
       const role = roles[hits[h]!]!;
@@ -162,23 +169,32 @@ export function lineGate(triggers: readonly string[]): LineGate {
         let runStart = at;
         while (runStart > start && FLAG_CHAR[bytes[runStart - 1]!] === 1) runStart--;
         if (bytes[runStart] === 45) return true;
-        if (firstNameEnd >= 0 && nameEnd >= firstNameEnd) continue;
-        if (assignedAfter(bytes, nameEnd, end)) firstNameEnd = nameEnd;
+        if (firstAssigned >= 0 && nameEnd >= firstAssigned) continue;
+        let assigned = assignedAfter(bytes, nameEnd, end);
+        if (assigned === NOT_ASSIGNED) continue;
+        // `"password==…;server=…"`: a connection string's password (urls.ts reads `\s*=\s*`).
+        if (assigned === COMPARED && role.kv.includes(ending)) assigned = ASSIGNED;
+        if (firstNameEnd < 0 || nameEnd < firstNameEnd) firstNameEnd = nameEnd;
+        if (assigned === ASSIGNED) firstAssigned = nameEnd;
       }
     }
     if (firstNameEnd < 0) return false;
-    // The value comes after the name: a literal (its quote), or unquoted after `:` or `=`.
-    let colonOrEquals = false;
+    // The value comes after the name: a literal (its quote)…
+    if (firstAssigned >= 0 && quoteFrom(bytes, firstAssigned, end)) return true;
+    // … or, in plain text and on the lines read whole (a URL, a `password=…;` connection string),
+    // also unquoted after `:` or `=`, and `==` is `=` and a value.
+    if (!plain && !hasUrl(bytes, start, end) && !(kvPassword && bytes.subarray(start, end).includes(59))) return false; // ';'
     for (let i = firstNameEnd; i < end; i++) {
       const c = bytes[i]!;
-      if (c === 34 || c === 39 || c === 96) return true;
-      if (c === 58 || c === 61) colonOrEquals = true;
+      if (c === 34 || c === 39 || c === 96 || c === 58 || c === 61) return true;
     }
-    if (!colonOrEquals) return false;
-    if (plain) return true;
-    // Unquoted values count in source code on the lines read whole: a URL, a `password=…;` connection string.
-    return hasUrl(bytes, start, end) || (kvPassword && bytes.subarray(start, end).includes(59)); // ';'
+    return false;
   };
+}
+
+function quoteFrom(bytes: Uint8Array, from: number, end: number): boolean {
+  for (let i = from; i < end; i++) if (bytes[i] === 34 || bytes[i] === 39 || bytes[i] === 96) return true;
+  return false;
 }
 
 function hasUrl(bytes: Uint8Array, start: number, end: number): boolean {
