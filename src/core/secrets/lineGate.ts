@@ -1,8 +1,8 @@
 /**
  * The line gate: whether a line the prefilter picked is worth decoding for the structural pass
  * of a file scan (scanText.ts, quiet files: no provider match, no AKIA / AC anchor). It reads
- * the line's bytes once, and the prefilter's trigger hits on it, and answers `false` only when
- * the structural pass cannot find a candidate on the line. Each check is a necessary condition
+ * the prefilter's trigger hits on the line and the bytes after them, and answers `false` only
+ * when the structural pass cannot find a candidate on the line. Each check is a necessary condition
  * of one of the ways a candidate arises (detect.ts: collectValueCandidates over the entries of
  * scanText.ts):
  *
@@ -13,8 +13,9 @@
  *    names are ASCII (their regexes have no `u` flag). The name comes before its value: before
  *    the literal it is assigned to, inside the literal that names itself (`"--api-key=…"`), or
  *    it is a flag (`--token …`: its run of `[\w-]` starts with `-`). What follows a name before
- *    its value is limited (assignedAfter). An unquoted `name: value` or `name=value` counts in
- *    plain text and on the lines read whole (those with a URL or a `password=` connection string);
+ *    its value is limited (assignedAfter; `name == "…"` is a comparison in source code). An
+ *    unquoted `name: value` or `name=value` counts in plain text and on the lines read whole
+ *    (those with a URL or a `password=` connection string);
  *  - a context rule's name that need not end with such a word (`^aws_.*secret`): any `secret`;
  *  - a `Bearer` or `Basic` scheme before the value (followed by a space or a tab);
  *  - a URL's password (`@`) or a query parameter whose name is `sig` or may be %-encoded
