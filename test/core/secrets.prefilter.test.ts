@@ -245,3 +245,59 @@ test('prefilter: 1,500 random texts of names, schemes, URLs and tokens, edited a
   // The texts are not all quiet: the comparison covers real findings.
   assert.ok(findings > 500, `only ${findings} findings in the random texts`);
 });
+
+// ── The line gate (lineGate.ts): lines a file scan does not decode ────────────────────────
+
+/** Fragments that sit on the gate's edges: word ends, flags, schemes, URL stops, line lengths, UTF-8. */
+const EDGE_NAMES = [
+  'apiKey', 'API_KEY_V2', 'APIKEYs', 'apikey2', 'tokenize', 'tokenValue', 'KEY', 'key', 'monkey', 'hotkey', 'Token', 'x-api-key',
+  'db.password', 'PASSWORD', 'passwd', 'pwd', 'PW', 'secretary', 'aws_secretary_path', 'AWS_SECRET', 'Authorization', 'proxyAuthorization',
+  'auth', 'creds', 'credentials', 'cookie', 'GITHUB_PAT', 'adoPat', 'xpat', 'pat', 'GITHUB_PAT_V2', 'ghPath', 'github_PAT2', 'ADO_PATs', 'hf-pat', 'sig', 'api key', 'api_kéy', 'tok\u00e9n', 'to\u00a0ken',
+];
+const EDGE_OPS = [
+  ' = ', '=', ': ', ':', ' := ', ', ', ' || ', ' ?? ', ' or ', ' => ', ' === ', ' == ', '', ' ', '\t', '; ', ' -', '=\u00a0', '] = ', ' ] ??', ') || ',
+  ' += ', ' ?= ', ': str = ', ' string = ', '\u00a0=', '(', '.value = ', '$ = ', '\v= ',
+];
+const EDGE_VALUES = [
+  '"<<an:40>>"', "'<<an:24>>'", '`<<b64u:40>>`', '<<an:40>>', '"Bearer <<an:40>>"', '"bearer\t<<an:40>>"', 'Bearer <<an:40>>', 'Basic <<basic>>', 'bearer', '"Token <<an:32>>"',
+  'https://u:<<an:16>>@db.internal/x', 'https://h.dev/p?sig=<<b64u:40>>', 'https://h.dev/p x=<<an:20>>', 'https://h.dev/p"@x', "'https://h'=<<an:20>>",
+  'https://h.dev/?to%6Ben=<<an:32>>', 'https://h.dev/?to\u212Aen=<<an:32>>', 'https://h.dev/a?x=1&sig=<<b64u:40>>', 'https://u:p=<<an:16>>@db.internal/x',
+  'https://h.dev/?requireActive=false', 'https://h.dev/?x=1 token=<<an:32>>', 'postgres://app:<<an:20>>@db/app', 'Server=db;User Id=app;Password=<<an:16>>;', 'password\u00a0=<<an:16>>;server=x',
+  '"password==<<an:16>>;server=db"', '"pwd\u00a0==<<an:16>>;server=db"', 'https://h.dev/?token==<<an:32>>', '==<<an:32>>', '"password\u00a0=<<an:16>>;server=db"', '"pwd\v=<<an:16>>;server=db"', "'Password\u2003= <<an:16>>;uid=app'", '--api-key=<<an:32>>', '--token <<an:32>>', '-token=<<an:32>>', 'x--token <<an:32>>', '"--api-key <<an:32>>"', 'AKIA<<a32:16>>', '42',
+];
+const EDGE_PADS = ['', ' ', 'é', '中文', '😀', '\u00a0', 'x', '2', 'A', '"', '-', '//', '#', ';'];
+
+function edgeLine(r: SeededRandom): string {
+  const pick = <T>(list: readonly T[]) => list[r.int(list.length)]!;
+  const name = r.int(3) === 0 ? casing(pick(EDGE_NAMES), r) : pick(EDGE_NAMES);
+  const quote = ['', '"', "'"][r.int(3)]!;
+  return `${pick(EDGE_PADS)}${quote}${name}${quote}${pick(EDGE_OPS)}${expandSample(pick(EDGE_VALUES), r)}${pick(EDGE_PADS)}`;
+}
+
+test('prefilter: lines on the line gate’s edges (word ends, flags, schemes, URL stops, UTF-8, CRLF) scan the same', () => {
+  const r = new SeededRandom('line-gate-edges');
+  let findings = 0;
+  for (let i = 0; i < 1200; i++) {
+    const lines = Array.from({ length: 1 + r.int(6) }, () => (r.int(4) === 0 ? randomLine(r) : edgeLine(r)));
+    const text = lines.join(r.int(3) === 0 ? '\r\n' : '\n');
+    assertSame(text, `edge text ${i}`);
+    findings += scanTextForSecrets(text, 'source').length + scanTextForSecrets(text, 'plain').length;
+  }
+  assert.ok(findings > 400, `only ${findings} findings in the edge texts`);
+});
+
+test('prefilter: lines around the 4,000-character limit, in ASCII and UTF-8, scan the same', () => {
+  const r = new SeededRandom('line-gate-long');
+  const secretLine = () => `const apiKey = "${expandSample('<<an:40>>', r)}";`;
+  for (const pad of ['x', 'é', '中', '😀']) {
+    for (const target of [3990, 3999, 4000, 4001, 4010, 8000, 12001, 12010]) {
+      const tail = secretLine();
+      const units = Math.max(0, target - tail.length);
+      // `units` UTF-16 units of padding (an emoji is two), then the secret: the line is `target` units long or one less.
+      const padding = pad.repeat(Math.floor(units / pad.length));
+      const line = `${padding}${tail}`;
+      assertSame(`${line}\nx = 1\n`, `a ${line.length}-unit line of '${pad}'`);
+      assertSame(`${line}\r\n${secretLine()}`, `a ${line.length}-unit line of '${pad}', CRLF`);
+    }
+  }
+});

@@ -175,9 +175,12 @@ function evaluateView(value: string, view: View, context: SecretContext, out: Ra
 
   const normKey = key ? normaliseName(key) : '';
   for (const rule of CONTEXT_RULES) {
-    if (!rule.value.test(text)) continue;
+    // The name first (most values are under names no context rule knows), then the value, then the neighbours.
     const byKey = !!rule.key && normKey !== '' && rule.key.test(normKey);
-    const byNeighbour = !byKey && !!rule.nearAnchor && (nameClass !== 'none' || !key) && siblingHasAnchor(context, rule.nearAnchor);
+    const mayByNeighbour = !byKey && !!rule.nearAnchor && context.siblings !== undefined && (nameClass !== 'none' || !key);
+    if (!byKey && !mayByNeighbour) continue;
+    if (!rule.value.test(text)) continue;
+    const byNeighbour = mayByNeighbour && siblingHasAnchor(context, rule.nearAnchor!);
     if (!byKey && !byNeighbour) continue;
     if (isPlaceholder(text) || isPlaceholderBody(text)) continue;
     if (rule.entropy !== undefined && shannonEntropy(text) < rule.entropy) continue;

@@ -56,22 +56,31 @@ export function isUuid(v: string): boolean {
  * Whether `value`, found under a name of class `nameClass`, is a plaintext secret; returns
  * the confidence, or undefined for "no".
  */
+/** The shortest value the generic rule reports under a name of this class. */
+const minLength = (nameClass: 'password' | 'secret') => (nameClass === 'password' ? 8 : 16);
+
 export function genericSecretConfidence(value: string, nameClass: NameClass): SecretConfidence | undefined {
   if (nameClass === 'none') return undefined;
   const v = value.trim();
-  if (v.length === 0 || v.length > 4096) return undefined;
-  if (isReference(v) || isPlaceholder(v)) return undefined;
+  // Shorter than any value that passes below (a UUID is 36), so the checks before it can be skipped.
+  if (v.length < minLength(nameClass) || v.length > 4096) return undefined;
+  if (isReference(v)) return undefined;
   // JWTs are the JWT rule's call: an unsigned or Supabase `anon` token is not a secret here either.
   if (v.startsWith('eyJ') && decodeJwt(v)) return undefined;
   // API keys are often UUIDs (Exa, Heroku legacy); only a secret name makes one a secret.
-  if (isUuid(v)) return nameClass === 'secret' ? 'medium' : undefined;
+  if (isUuid(v)) return nameClass === 'secret' && !isPlaceholder(v) ? 'medium' : undefined;
   if (isBenignValue(v)) return undefined;
   const entropy = shannonEntropy(v);
   const classes = charClassCount(v);
+  let confidence: SecretConfidence;
   if (nameClass === 'password') {
-    if (v.length < 8 || classes < 2 || entropy < 2.5) return undefined;
-    return v.length >= 16 && entropy >= 3.5 ? 'high' : 'medium';
+    if (v.length < minLength(nameClass) || classes < 2 || entropy < 2.5) return undefined;
+    confidence = v.length >= 16 && entropy >= 3.5 ? 'high' : 'medium';
+  } else {
+    if (v.length < minLength(nameClass) || classes < 2 || entropy < 3) return undefined;
+    confidence = v.length >= 20 && entropy >= 4 && classes >= 3 ? 'high' : 'medium';
   }
-  if (v.length < 16 || classes < 2 || entropy < 3) return undefined;
-  return v.length >= 20 && entropy >= 4 && classes >= 3 ? 'high' : 'medium';
+  // The placeholder check last (every check here rejects, in any order): its large regex is
+  // compiled on first use, and most values never get this far.
+  return isPlaceholder(v) ? undefined : confidence;
 }

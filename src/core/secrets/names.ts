@@ -71,6 +71,26 @@ const SECRET_WORDS = new Set([
   'secretkey', 'accesskey', 'authkey', 'accesstoken', 'authtoken', 'refreshtoken', 'clientsecret', 'apitoken',
   'sessiontoken', 'cookie', 'auth',
 ]);
+/** Endings of glued last words: `dbpassword` is a password, `githubtoken` a secret. */
+const GLUED_PASSWORD_ENDINGS = ['password', 'passwd', 'passphrase'];
+const GLUED_SECRET_ENDINGS = ['secret', 'token', 'apikey'];
+const endsWithAny = (words: readonly string[]) => new RegExp(`(?:${words.join('|')})$`);
+const GLUED_PASSWORD = endsWithAny(GLUED_PASSWORD_ENDINGS);
+const GLUED_SECRET = endsWithAny(GLUED_SECRET_ENDINGS);
+/** `GITHUB_PAT`, `ADO_PAT`: the words before `pat` that make it a personal access token (not a regex pattern, `NAME_PAT`). */
+export const PAT_OWNERS: readonly string[] = ['github', 'gh', 'gitlab', 'azure', 'ado', 'devops', 'personal', 'access', 'hf', 'huggingface', 'figma', 'airtable', 'atlassian', 'jira'];
+const PAT_OWNER_SET = new Set(PAT_OWNERS);
+
+/**
+ * What the last word (after trailing qualifiers) of every name classifyName accepts ends with,
+ * lowercase: any word of those sets and `key`, `pat`, without the ones that end with another
+ * (`apikey` ends with `key`). The file scan decodes a line only if one of them ends a word on
+ * it (lineGate.ts); a test checks the two agree.
+ */
+export const SECRET_NAME_ENDINGS: readonly string[] = (() => {
+  const all = [...PASSWORD_WORDS, ...SECRET_WORDS, ...GLUED_PASSWORD_ENDINGS, ...GLUED_SECRET_ENDINGS, 'key', 'pat'];
+  return [...new Set(all)].filter((w) => !all.some((other) => other !== w && w.endsWith(other)));
+})();
 
 /** Words that make a following "key" a credential: `API_KEY`, `SECRET_KEY`, `MASTER_KEY`. */
 const KEY_QUALIFIERS = new Set([
@@ -115,11 +135,10 @@ function classifyNameUncached(name: string): NameClass {
   if ((last === 'key' || last === 'token') && NON_CREDENTIAL_QUALIFIERS.has(words[words.length - 2] ?? '')) return 'none';
   if (PASSWORD_WORDS.has(last)) return 'password';
   if (SECRET_WORDS.has(last)) return 'secret';
-  // `GITHUB_PAT`, `ADO_PAT`: a personal access token, not a regex pattern (`NAME_PAT`).
-  if (last === 'pat' && /^(?:github|gh|gitlab|azure|ado|devops|personal|access|hf|huggingface|figma|airtable|atlassian|jira)$/.test(words[words.length - 2] ?? '')) return 'secret';
+  if (last === 'pat' && PAT_OWNER_SET.has(words[words.length - 2] ?? '')) return 'secret';
   // Glued names: `githubtoken`, `dbpassword`, `slacksecret`.
-  if (/(?:password|passwd|passphrase)$/.test(last)) return 'password';
-  if (/(?:secret|token|apikey)$/.test(last)) return 'secret';
+  if (GLUED_PASSWORD.test(last)) return 'password';
+  if (GLUED_SECRET.test(last)) return 'secret';
   // "key" is a credential alone or with a qualifier; `sort_key`, `hotkey`, `meta_key` are not.
   if (last === 'key') {
     if (words.length === 1) return 'secret';

@@ -13,7 +13,8 @@ import { isAscii } from 'node:buffer';
 import { LineStarts } from '../util/positions';
 import { collectValueCandidates, findPatternMatches, resolveOverlaps, RULE_KEYWORDS, stripRank, type RankedMatch } from './detect';
 import { NeedleSet } from './prefilter';
-import { classifyName } from './names';
+import { endsUrl, lineGate } from './lineGate';
+import { classifyName, PAT_OWNERS } from './names';
 import { CONTEXT_RULES, PATTERN_RULES } from './providers';
 import { regexSpan } from './regexSpan';
 import type { SecretContext, SecretLocation, TextSecretMatch } from './types';
@@ -67,13 +68,20 @@ const ANCHOR_LINES = 5;
  *  - a URL (userinfo passwords, query parameters) — connection-string passwords need `pass`/`pwd`.
  * test/core/secrets.prefilter.test.ts checks that the fast path finds what a scan of every line finds.
  */
-const NAME_TRIGGERS = ['key', 'token', 'secret', 'pass', 'pw', 'auth', 'cred', 'cookie', 'bearer', 'basic', 'pat', '://'];
-/** `pat` counts only after the words names.ts accepts before it (`GITHUB_PAT`, `adoPat`), separators between. */
-const PAT_OWNERS = ['github', 'gh', 'gitlab', 'azure', 'ado', 'devops', 'personal', 'access', 'hf', 'huggingface', 'figma', 'airtable', 'atlassian', 'jira'];
+export const NAME_TRIGGERS: readonly string[] = ['key', 'token', 'secret', 'pass', 'pw', 'auth', 'cred', 'cookie', 'bearer', 'basic', 'pat', '://'];
+// `pat` counts only after the words names.ts accepts before it (PAT_OWNERS: `GITHUB_PAT`, `adoPat`), separators between.
 
 const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
-function followsPatOwner(code: (i: number) => number, at: number): boolean {
+/**
+ * Whether the `pat` at `at` can be the last word of a secret name: a word ends there (no
+ * lowercase letter or digit follows, names.ts splitWords) and an owner word comes before it.
+ */
+function isPatName(code: (i: number) => number, at: number, length: number): boolean {
+  if (at + 3 < length) {
+    const next = code(at + 3);
+    if ((next >= 97 && next <= 122) || (next >= 48 && next <= 57)) return false; // `path`, `patch`, `pat2`
+  }
   let end = at;
   while (end > 0 && !isAlnum(code(end - 1))) end--;
   return PAT_OWNERS.some((word) => {
@@ -87,8 +95,7 @@ function followsPatOwner(code: (i: number) => number, at: number): boolean {
 function urlStopFrom(code: (i: number) => number, from: number, length: number): number {
   for (let i = from; i < length; i++) {
     const c = code(i);
-    // ASCII whitespace, quotes, <>, @, = (Unicode spaces end a URL too; reading past them only picks more lines).
-    if ((c >= 9 && c <= 13) || c === 32 || c === 34 || c === 39 || c === 96 || c === 60 || c === 62 || c === 64 || c === 61) return i;
+    if (endsUrl(c) || c === 64 || c === 61) return i; // '@', '='
   }
   return length;
 }
@@ -110,6 +117,8 @@ const NEEDLES = new NeedleSet([...RULE_KEYWORDS.map((text) => ({ text, ci: false
 const FIRST_TRIGGER = RULE_KEYWORDS.length;
 const PAT = FIRST_TRIGGER + NAME_TRIGGERS.indexOf('pat');
 const URL = FIRST_TRIGGER + NAME_TRIGGERS.indexOf('://');
+/** Which picked lines a file scan decodes (lineGate.ts), from their bytes and trigger hits. */
+const lineMayYield = lineGate(NAME_TRIGGERS);
 
 export function scanTextForSecrets(text: string, kind: TextKind, options: ScanTextOptions = {}): TextSecretMatch[] {
   return scanTextForSecretsDetailed(text, kind, options).matches;
@@ -130,8 +139,16 @@ interface Prefiltered {
   present: Set<string>;
   /** Start offsets of the lines to read, ascending, without repeats. */
   picked: number[];
+  /** When asked for, where each picked line ends (its `\n`, or the end of the text). */
+  pickedEnds: number[];
   /** Keyword occurrences as pairs (keyword index into RULE_KEYWORDS, offset), when asked for. */
   keywordHits: number[];
+  /**
+   * When asked for, trigger occurrences on the picked lines as pairs (index into NAME_TRIGGERS,
+   * offset), lines in order: all of them but the `pat` (no owner) and `://` (no `@` or `=`)
+   * before the one that picked the line.
+   */
+  triggerHits: number[];
 }
 
 /** One pass: which provider keywords occur, and which lines hold a trigger. */
@@ -139,6 +156,8 @@ function prefilter(data: Uint8Array | string, withHits: boolean): Prefiltered {
   const present = new Set<string>();
   const picked: number[] = [];
   const keywordHits: number[] = [];
+  const triggerHits: number[] = [];
+  const pickedEnds: number[] = [];
   let lastLineEnd = -1;
   let urlStop = -1;
   const bytes = typeof data === 'string' ? undefined : data;
@@ -152,8 +171,12 @@ function prefilter(data: Uint8Array | string, withHits: boolean): Prefiltered {
       if (withHits) keywordHits.push(id, at);
       return;
     }
-    if (at < lastLineEnd) return; // this line is picked already
-    if (id === PAT && !followsPatOwner(code, at)) return;
+    if (at < lastLineEnd) {
+      // This line is picked already.
+      if (withHits) triggerHits.push(id - FIRST_TRIGGER, at);
+      return;
+    }
+    if (id === PAT && !isPatName(code, at, data.length)) return;
     // A URL holds a credential only in its userinfo (`@`) or a query parameter (`=`); a
     // parameter named like a secret is a trigger of its own, but `sig` (Azure SAS) is not.
     if (id === URL) {
@@ -164,11 +187,15 @@ function prefilter(data: Uint8Array | string, withHits: boolean): Prefiltered {
       if ((ch !== 64 && ch !== 61) || (!bytes && urlStop - (at + 3) >= 4096)) return; // '@', '='
     }
     const start = lineStartOf(at);
-    if (picked.length === 0 || picked[picked.length - 1] !== start) picked.push(start);
     const end = newline(at);
     lastLineEnd = end < 0 ? data.length : end;
+    if (picked.length === 0 || picked[picked.length - 1] !== start) {
+      picked.push(start);
+      if (withHits) pickedEnds.push(lastLineEnd);
+    }
+    if (withHits) triggerHits.push(id - FIRST_TRIGGER, at);
   });
-  return { present, picked, keywordHits };
+  return { present, picked, pickedEnds, keywordHits, triggerHits };
 }
 
 function scanPrefiltered(
@@ -290,7 +317,7 @@ export function scanBytesForSecretsDetailed(input: Uint8Array, kind: TextKind, o
   // All-ASCII bytes decode as Latin-1: the same string as UTF-8, and faster.
   const encoding = typeof isAscii === 'function' && isAscii(buffer) ? 'latin1' : 'utf8';
   if (quick && !keywordMayMatch(found, buffer, encoding)) {
-    const quiet = pickedLinesQuiet(found.picked, buffer, encoding, kind, maxLine, deadline);
+    const quiet = pickedLinesQuiet(found, buffer, encoding, kind, maxLine, deadline);
     if (quiet !== false) return { matches: [], truncated: quiet === 'timeout' };
   }
   const text = buffer.toString(encoding);
@@ -335,48 +362,35 @@ function ruleMatchesNear(index: number, hits: number[], buffer: Buffer, encoding
 }
 
 /**
- * Bytes without which a line yields no entry (structuralEntries): a quote opens a string
- * literal, `-` a flag, `;` a connection string, `://` a URL; in plain text also `:` and `=`
- * (assignments, headers). All ASCII, so their bytes stand for nothing else in UTF-8.
- */
-const SOURCE_MARKS = new Uint8Array(256);
-for (const c of '"\'`-;') SOURCE_MARKS[c.charCodeAt(0)] = 1;
-const PLAIN_MARKS = SOURCE_MARKS.slice();
-for (const c of ':=') PLAIN_MARKS[c.charCodeAt(0)] = 1;
-
-function mayHoldEntry(bytes: Uint8Array, start: number, end: number, plain: boolean): boolean {
-  const marks = plain ? PLAIN_MARKS : SOURCE_MARKS;
-  for (let i = start; i < end; i++) {
-    const c = bytes[i]!;
-    if (marks[c] === 1) return true;
-    if (c === 58 && i + 2 < end && bytes[i + 1] === 47 && bytes[i + 2] === 47) return true; // ://
-  }
-  return false;
-}
-
-/**
  * Runs the structural pass over each picked line alone (a text of one line finds what the
  * same line finds within its text, absent provider matches and AKIA / AC anchors). `true`
  * when no line yields a candidate, `false` at the first that does, `'timeout'` past the deadline.
  */
 function pickedLinesQuiet(
-  picked: readonly number[],
+  found: Prefiltered,
   buffer: Buffer,
   encoding: BufferEncoding,
   kind: TextKind,
   maxLine: number,
   deadline: number,
 ): boolean | 'timeout' {
+  const { picked, pickedEnds, triggerHits: hits } = found;
   const ascii = encoding === 'latin1';
+  let to = 0;
   for (let i = 0; i < picked.length; i++) {
     if ((i & 63) === 63 && Date.now() > deadline) return 'timeout';
     const start = picked[i]!;
-    let end = buffer.indexOf(10, start);
-    if (end < 0) end = buffer.length;
+    let end = pickedEnds[i]!;
+    // This line's trigger hits (lines come in order; hits within a line need not).
+    let from = to;
+    while (from < hits.length && hits[from + 1]! < start) from += 2;
+    to = from;
+    while (to < hits.length && hits[to + 1]! < end) to += 2;
     if (end > start && buffer[end - 1] === 13) end--;
-    // A line longer than maxLine characters is skipped; in ASCII a byte is a character.
-    if (ascii && end - start > maxLine) continue;
-    if (!mayHoldEntry(buffer, start, end, kind === 'plain')) continue;
+    // A line longer than maxLine characters is skipped. In ASCII a byte is a character; in
+    // UTF-8 a UTF-16 unit takes at most three bytes, so more than 3 × maxLine bytes is too long.
+    if (end - start > (ascii ? maxLine : 3 * maxLine)) continue;
+    if (!lineMayYield(buffer, start, end, kind === 'plain', hits, from, to)) continue;
     const line = buffer.toString(encoding, start, end);
     if (line.length > maxLine) continue;
     for (const entry of structuralEntries(line, [[0, line.length]], kind, maxLine)) {
