@@ -1,6 +1,6 @@
-// `scan --all-files`: the sweep (src/core/scan/sweep.ts) and its reader thread (sweepReader.ts).
-// The thread reads ahead into a shared ring; whatever the ring's size, wraps and stalls, the
-// sweep must report exactly what reading each file on its own and scanning its text reports.
+// `scan --all-files`: the sweep (src/core/scan/sweep.ts) reads every file into one reused
+// buffer and runs the bytes-level engine; it must report exactly what reading each file on its
+// own and scanning its text reports, and count what it skips.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findSecretsInText } from '../../src/core/scan/secretFindings';
 import { sweepFiles, sweepKindOf, type SweepResult } from '../../src/core/scan/sweep';
-import { SweepReader } from '../../src/core/scan/sweepReader';
 import { CONTEXT_RULES, PATTERN_RULES } from '../../src/core/secrets/providers';
 import { expandSample, SeededRandom } from '../../src/core/secrets/samples';
 
@@ -76,50 +75,34 @@ const describe = (f: { file: string; ruleId: string; range: { start: { line: num
 const found = (result: SweepResult) => result.files.flatMap((f) => f.hits.map((h) => describe(h.finding)));
 const shape = (result: SweepResult) => ({ found: found(result), problems: result.problems.map((p) => `${p.file}: ${p.message}`), scanned: result.scanned, bytes: result.bytes });
 
-test('the sweep reports what each file scanned on its own reports, read here or by the reader thread, whatever the ring size', () => {
+test('the sweep reports what each file scanned on its own reports, and counts what it skips', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mcps-sweep-'));
   try {
     const files = corpus(dir);
     const expected = reference(files, dir);
     assert.ok(expected.length >= 20, `the corpus plants findings (${expected.length})`);
-    const here = sweepFiles(files, { root: dir, maxFileBytes: LIMIT });
-    assert.deepEqual(found(here), expected);
-    assert.equal(here.scanned, files.length - 5, 'two files over the limit, the binary, the vanished file and the folder are not scanned');
-    const problems = here.problems.map((p) => p.message).join('\n');
+    const result = sweepFiles(files, { root: dir, maxFileBytes: LIMIT });
+    assert.deepEqual(found(result), expected);
+    assert.equal(result.scanned, files.length - 5, 'two files over the limit, the binary, the vanished file and the folder are not scanned');
+    const problems = result.problems.map((p) => p.message).join('\n');
     assert.match(problems, /2 files over the 4 KB limit not read for secrets/);
     assert.match(problems, /1 binary file not read for secrets/);
     assert.match(problems, /Could not read file: ENOENT/);
     assert.match(problems, /Could not read file: EISDIR/);
-    // The smallest ring the reader accepts wraps on nearly every file; a larger one rarely.
-    for (const ring of [2 * (LIMIT + 1), 3 * (LIMIT + 1) + 7, 1 << 20]) {
-      const threaded = sweepFiles(files, { root: dir, maxFileBytes: LIMIT }, new SweepReader(LIMIT, ring));
-      assert.deepEqual(shape(threaded), shape(here), `ring of ${ring} bytes`);
-      assert.equal(threaded.readAhead, files.length - 2, 'the thread read every file but the vanished one and the folder');
-    }
+    // A file larger than the first buffer (1 MiB) grows it, up to the limit.
+    const big = join(dir, 'big.md');
+    writeFileSync(big, `${'filler line\n'.repeat(150_000)}password = "${expandSample('<<an:24>>', new SeededRandom('big'))}"\n`);
+    const grown = sweepFiles([big, ...files], { root: dir, maxFileBytes: 3 * 1024 * 1024 });
+    const bigFound = found(grown).filter((f) => f.startsWith(big));
+    assert.equal(bigFound.length, 1, 'the secret after 1.8 MB of text');
+    assert.equal(grown.scanned, files.length - 3 + 1, 'under the larger limit only the binary, the vanished file and the folder are not scanned');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test('a reader thread that stops making progress: the sweep reads the rest itself', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mcps-sweep-'));
-  try {
-    const files = corpus(dir);
-    const here = sweepFiles(files, { root: dir, maxFileBytes: LIMIT });
-    const reader = new SweepReader(LIMIT, undefined, 100);
-    reader.close(); // the thread is gone before it read anything
-    const started = Date.now();
-    const after = sweepFiles(files, { root: dir, maxFileBytes: LIMIT }, reader);
-    assert.deepEqual(shape(after), shape(here));
-    assert.equal(after.readAhead, 0);
-    assert.ok(Date.now() - started < 5000, 'one stall, not one per file');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-test('an empty list with a reader thread ends at once', () => {
-  const result = sweepFiles([], { root: tmpdir(), maxFileBytes: LIMIT }, new SweepReader(LIMIT));
+test('an empty list ends at once', () => {
+  const result = sweepFiles([], { root: tmpdir(), maxFileBytes: LIMIT });
   assert.deepEqual(shape(result), { found: [], problems: [], scanned: 0, bytes: 0 });
 });
 

@@ -23,7 +23,6 @@ import {
 import { REMEDY, findSecretsInConfig, findSecretsInServer, findSecretsInText, findingFingerprint, type SecretHit } from './secretFindings';
 import { gitExposure, type GitExposureOptions } from './gitExposure';
 import { sweepFiles } from './sweep';
-import { SweepReader } from './sweepReader';
 import { lintAuthorization, type ToolVerdict } from '../authz';
 
 export interface ScanOptions {
@@ -177,16 +176,6 @@ export function scanDocument(
 
 export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   const root = path.resolve(options.root);
-  // The sweep's reader thread boots while discovery runs.
-  const reader = options.allFiles ? new SweepReader(options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) : undefined;
-  try {
-    return await scanWorkspaceWith(root, options, reader);
-  } finally {
-    reader?.close();
-  }
-}
-
-async function scanWorkspaceWith(root: string, options: ScanOptions, reader: SweepReader | undefined): Promise<ScanResult> {
   const { settings, problems: settingsProblems } = await loadProjectSettings(root);
   const discovery = await discover({
     root,
@@ -197,7 +186,7 @@ async function scanWorkspaceWith(root: string, options: ScanOptions, reader: Swe
     noIgnore: options.noIgnore,
     listFiles: options.allFiles,
   });
-  const result = await scanDiscovered(discovery, settings, options, reader);
+  const result = await scanDiscovered(discovery, settings, options);
   result.problems.unshift(...settingsProblems);
   return result;
 }
@@ -207,7 +196,6 @@ export async function scanDiscovered(
   discovery: DiscoveryResult,
   settings: ProjectSettings,
   options: Pick<ScanOptions, 'maxFileBytes' | 'git' | 'allFiles'> = {},
-  reader?: SweepReader,
 ): Promise<ScanResult> {
   const root = discovery.root;
   const problems: FileProblem[] = [];
@@ -257,9 +245,7 @@ export async function scanDiscovered(
   // Every other file, with --all-files: what the readers above did not read.
   if (options.allFiles && discovery.files) {
     const readAbove = new Set([...discovery.configs.map((c) => c.path), ...discovery.envFiles.map((e) => e.path), ...discovery.servers.flatMap((s) => s.sources)]);
-    const others = discovery.files.filter((f) => !readAbove.has(f));
-    // A thread pays for itself over hundreds of files, not a handful.
-    const sweep = sweepFiles(others, { root, maxFileBytes }, others.length >= 256 ? reader : undefined);
+    const sweep = sweepFiles(discovery.files.filter((f) => !readAbove.has(f)), { root, maxFileBytes });
     for (const { text, hits: fileHits } of sweep.files) collect(text, fileHits);
     problems.push(...sweep.problems);
   }

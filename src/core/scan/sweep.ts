@@ -3,12 +3,13 @@
  * user keeps — read for plaintext secrets, as a general secret scanner would. Configs, `.env`
  * files and server sources are scanned by their own readers (scan.ts) and are not read again.
  *
- * Built for tens of thousands of files: a reader thread (sweepReader.ts) reads ahead into a
- * shared ring while this thread scans (open, read, close — no stat, no allocation per file);
- * the byte-level engine (scanBytesForSecrets) decodes a file only when it can hold a finding,
- * and the finding pipeline (findSecretsInText: messages, redaction, fingerprints) runs only for
- * the few files that do. Synchronous: the calling thread blocks until the sweep is done (the
- * CLI's use; the editor does not sweep). Skips are counted, not listed one
+ * Built for tens of thousands of files: one reused buffer (open, read, close — no stat, no
+ * allocation per file); the byte-level engine (scanBytesForSecrets) decodes a file only when it
+ * can hold a finding, and the finding pipeline (findSecretsInText: messages, redaction,
+ * fingerprints) runs only for the few files that do. Synchronous: the CLI's use; the editor
+ * does not sweep. (A reader thread that read ahead into a shared ring while this thread
+ * scanned was tried and measured: no faster on a 2-core machine, where the two threads slow
+ * each other down as much as the overlap saves, so it was removed.) Skips are counted, not listed one
  * note per file: a sweep of a dependency tree meets thousands of binaries.
  */
 import { closeSync, constants, openSync, readSync } from 'node:fs';
@@ -17,7 +18,6 @@ import type { FileProblem } from '../model';
 import { scanBytesForSecretsDetailed, type TextKind } from '../secrets';
 import { formatBytes } from '../util/readText';
 import { findSecretsInText, type SecretHit } from './secretFindings';
-import type { SweepReader } from './sweepReader';
 
 export interface SweepOptions {
   /** The scan's root: findings' fingerprints are relative to it. */
@@ -35,8 +35,6 @@ export interface SweepResult {
   /** Files read and scanned, and their bytes. */
   scanned: number;
   bytes: number;
-  /** Files the reader thread read (the others were read on the calling thread). */
-  readAhead: number;
 }
 
 /** Source code and JSON: string literals and assignments. Everything else is read as plain text. */
@@ -55,59 +53,40 @@ export function sweepKindOf(file: string): TextKind {
 /** Git's test for a binary file: a NUL byte in the first 8,000 bytes. */
 const BINARY_SNIFF_BYTES = 8000;
 
-export function sweepFiles(files: readonly string[], options: SweepOptions, reader?: SweepReader): SweepResult {
-  const result: SweepResult = { files: [], problems: [], scanned: 0, bytes: 0, readAhead: 0 };
+export function sweepFiles(files: readonly string[], options: SweepOptions): SweepResult {
+  const result: SweepResult = { files: [], problems: [], scanned: 0, bytes: 0 };
   const limit = options.maxFileBytes;
   let binary = 0;
   let large = 0;
-  const readHere = ownReader(limit);
-  // The reader thread reads ahead; a file it could not read is read here, to learn why.
-  let threaded = reader !== undefined && reader.limit === limit;
-  if (threaded) reader!.start(files);
-  try {
-    for (let index = 0; index < files.length; index++) {
-      const file = files[index]!;
-      let bytes: Uint8Array | undefined;
-      if (threaded) {
-        const record = reader!.next(index);
-        if (record === undefined) threaded = false; // the thread stalled: read the rest here
-        else if ('bytes' in record) {
-          bytes = record.bytes;
-          result.readAhead++;
-        }
-      }
-      if (bytes === undefined) {
-        const read = readHere(file);
-        if ('problem' in read) {
-          result.problems.push(read.problem);
-          continue;
-        }
-        bytes = read.bytes;
-      }
-      if (bytes.length > limit) {
-        large++;
-        continue;
-      }
-      if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
-        binary++;
-        continue;
-      }
-      result.scanned++;
-      result.bytes += bytes.length;
-      const kind = sweepKindOf(file);
-      const scanned = scanBytesForSecretsDetailed(bytes, kind, { timeBudgetMs: options.timeBudgetMs });
-      if (scanned.truncated) {
-        result.problems.push({ file, severity: 'note', message: `Secret scan stopped after its time budget (${options.timeBudgetMs ?? 5000} ms): the rest of the file was not read` });
-      }
-      if (scanned.matches.length === 0) continue;
-      // The few files with findings go through the reporting pipeline, from their text.
-      let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      const hits = findSecretsInText(file, text, kind, { root: options.root });
-      if (hits.length > 0) result.files.push({ file, text, hits });
+  const read = ownReader(limit);
+  for (const file of files) {
+    const got = read(file);
+    if ('problem' in got) {
+      result.problems.push(got.problem);
+      continue;
     }
-  } finally {
-    reader?.close();
+    const bytes = got.bytes;
+    if (bytes.length > limit) {
+      large++;
+      continue;
+    }
+    if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
+      binary++;
+      continue;
+    }
+    result.scanned++;
+    result.bytes += bytes.length;
+    const kind = sweepKindOf(file);
+    const scanned = scanBytesForSecretsDetailed(bytes, kind, { timeBudgetMs: options.timeBudgetMs });
+    if (scanned.truncated) {
+      result.problems.push({ file, severity: 'note', message: `Secret scan stopped after its time budget (${options.timeBudgetMs ?? 5000} ms): the rest of the file was not read` });
+    }
+    if (scanned.matches.length === 0) continue;
+    // The few files with findings go through the reporting pipeline, from their text.
+    let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const hits = findSecretsInText(file, text, kind, { root: options.root });
+    if (hits.length > 0) result.files.push({ file, text, hits });
   }
   if (large > 0) result.problems.push({ file: options.root, severity: 'note', message: `${large} file${large === 1 ? '' : 's'} over the ${formatBytes(limit)} limit not read for secrets (--max-file-size)` });
   if (binary > 0) result.problems.push({ file: options.root, severity: 'note', message: `${binary} binary file${binary === 1 ? '' : 's'} not read for secrets` });
