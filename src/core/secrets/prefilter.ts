@@ -90,6 +90,8 @@ export class NeedleSet {
   private readonly bits = new Int32Array(2048);
   private readonly entries: Entry[][] = [];
   private readonly codes: Uint8Array[];
+  /** `codes`, with the letters of case-insensitive needles lowered (what verifyBytes compares with). */
+  private readonly lowered: Uint8Array[];
   /**
    * Per slot, a cheaper check before `verify`: the bytes (256 bits each) an entry accepts right
    * after its pair (`next`) or, for a pair that ends its needle, right before it (`prev`);
@@ -109,6 +111,7 @@ export class NeedleSet {
     options: { wasm?: boolean } = {},
   ) {
     this.codes = needles.map((n) => Uint8Array.from(n.text, (ch) => ch.charCodeAt(0)));
+    this.lowered = this.codes.map((codes, id) => (needles[id]!.ci ? codes.map(lower) : codes));
     needles.forEach((needle, id) => {
       const codes = this.codes[id]!;
       if (codes.length < 2 || codes.some((c) => c > 127)) throw new Error(`needle ${JSON.stringify(needle.text)}: two ASCII characters or more`);
@@ -242,10 +245,10 @@ export class NeedleSet {
         const at = base + positions[k]!;
         if (at === last) {
           // The last byte of an odd length, then "past the end" (0): as the JS loop's tail.
-          this.verify(data, tableLE[data[at]!]!, at, hit);
+          this.verifyBytes(data, tableLE[data[at]!]!, at, hit);
           return;
         }
-        if (this.verify(data, tableLE[data[at]! | (data[at + 1]! << 8)]!, at, hit)) return;
+        if (this.verifyBytes(data, tableLE[data[at]! | (data[at + 1]! << 8)]!, at, hit)) return;
       }
     }
   }
@@ -265,13 +268,13 @@ export class NeedleSet {
         if ((bits[lo >>> 5]! & (1 << (lo & 31))) !== 0) {
           const slot = tableLE[lo]!;
           const at = k << 2;
-          if (this.near(data, slot, at) && this.verify(data, slot, at, hit)) return;
+          if (this.near(data, slot, at) && this.verifyBytes(data, slot, at, hit)) return;
         }
         const hi = w >>> 16;
         if ((bits[hi >>> 5]! & (1 << (hi & 31))) !== 0) {
           const slot = tableLE[hi]!;
           const at = (k << 2) + 2;
-          if (this.near(data, slot, at) && this.verify(data, slot, at, hit)) return;
+          if (this.near(data, slot, at) && this.verifyBytes(data, slot, at, hit)) return;
         }
       }
       i = count << 2;
@@ -280,11 +283,11 @@ export class NeedleSet {
     const last = n - 1;
     for (; i < last; i += 2) {
       const slot = table[(data[i]! << 8) | data[i + 1]!]!;
-      if (slot !== 0 && this.near(data, slot, i) && this.verify(data, slot, i, hit)) return;
+      if (slot !== 0 && this.near(data, slot, i) && this.verifyBytes(data, slot, i, hit)) return;
     }
     if (i === last) {
       const slot = table[data[i]! << 8]!; // the last byte, then "past the end" (0)
-      if (slot !== 0) this.verify(data, slot, i, hit);
+      if (slot !== 0) this.verifyBytes(data, slot, i, hit);
     }
   }
 
@@ -296,11 +299,35 @@ export class NeedleSet {
       const a = data.charCodeAt(i);
       const b = i + 1 < n ? data.charCodeAt(i + 1) : 0;
       const slot = table[((a < 256 ? a : 0) << 8) | (b < 256 ? b : 0)]!;
-      if (slot !== 0 && this.verify(data, slot, i, hit)) return;
+      if (slot !== 0 && this.verifyString(data, slot, i, hit)) return;
     }
   }
 
-  private verify(data: Uint8Array | string, slot: number, pairAt: number, hit: (id: number, start: number) => boolean | void): boolean {
+  /** `verify` over bytes: one element type, and the needle's lowered codes compared (no per-character test of the type or the case). */
+  private verifyBytes(data: Uint8Array, slot: number, pairAt: number, hit: (id: number, start: number) => boolean | void): boolean {
+    const list = this.entries[slot - 1]!;
+    for (let e = 0; e < list.length; e++) {
+      const { id, offset } = list[e]!;
+      const start = pairAt - offset;
+      const codes = this.lowered[id]!;
+      const n = codes.length;
+      if (start < 0 || start + n > data.length) continue;
+      let k = 0;
+      if (this.needles[id]!.ci) {
+        for (; k < n; k++) {
+          const c = data[start + k]!;
+          if ((c - 65) >>> 0 < 26 ? (c | 32) !== codes[k] : c !== codes[k]) break;
+        }
+      } else {
+        for (; k < n; k++) if (data[start + k] !== codes[k]) break;
+      }
+      if (k === n && hit(id, start) === true) return true;
+    }
+    return false;
+  }
+
+  /** `verify` over a string's char codes. */
+  private verifyString(data: string, slot: number, pairAt: number, hit: (id: number, start: number) => boolean | void): boolean {
     for (const { id, offset } of this.entries[slot - 1]!) {
       const start = pairAt - offset;
       const codes = this.codes[id]!;
@@ -308,7 +335,7 @@ export class NeedleSet {
       const ci = this.needles[id]!.ci;
       let ok = true;
       for (let k = 0; k < codes.length && ok; k++) {
-        const c = typeof data === 'string' ? data.charCodeAt(start + k) : data[start + k]!;
+        const c = data.charCodeAt(start + k);
         ok = ci ? lower(c) === lower(codes[k]!) : c === codes[k];
       }
       if (ok && hit(id, start) === true) return true;
