@@ -16,8 +16,6 @@ import { registerLauncherCommand, registerRunCommand } from './commands/run';
 import { findKeyringReferences } from '../core/keychain/references';
 import { currentMachineEnv } from '../core/discovery/machineEnv';
 import { VERSION } from '../core/version';
-import { serveSweepWorker } from '../core/scan/sweepPool';
-import { availableParallelism } from 'node:os';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -72,8 +70,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--max-file-size <kb>', 'skip files larger than this (KB)', (v) => parsePositiveInt(v, '--max-file-size'), 1024)
     .option('--all-files', 'also read every other file for secrets (docs, scripts, notebooks...), not only MCP configs, .env files and server sources')
     .option('--no-ignore', 'also enter dependency and build folders (node_modules, dist, virtualenvs...) and disregard .gitignore')
-    .option('--jobs <n>', 'threads reading files with --all-files (used for long file lists)', (v) => parsePositiveInt(v, '--jobs'), Math.min(2, availableParallelism()))
-    .action(async (paths: string[], opts: { user?: boolean; format: 'text' | 'json' | 'sarif'; exclude?: string[]; git: boolean; maxFileSize: number; allFiles?: boolean; ignore: boolean; jobs: number }) => {
+    .action(async (paths: string[], opts: { user?: boolean; format: 'text' | 'json' | 'sarif'; exclude?: string[]; git: boolean; maxFileSize: number; allFiles?: boolean; ignore: boolean }) => {
       const results: ScanResult[] = [];
       for (const [index, dir] of paths.entries()) {
         results.push(
@@ -86,9 +83,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             git: opts.git ? {} : false,
             allFiles: opts.allFiles === true,
             noIgnore: !opts.ignore,
-            jobs: opts.jobs,
-            // The helper threads run this same bundle (see the bottom of this file); not from TypeScript source.
-            sweepWorkerEntry: __filename.endsWith('.js') ? __filename : undefined,
           }),
         );
       }
@@ -152,8 +146,7 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
-// A sweep helper thread of `scan --all-files` runs this bundle too: it serves the sweep, not the CLI.
-if (!serveSweepWorker() && require.main === module) {
+if (require.main === module) {
   runCli(process.argv.slice(2), {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),

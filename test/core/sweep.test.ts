@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findSecretsInText } from '../../src/core/scan/secretFindings';
 import { sweepFiles, sweepKindOf, type SweepResult } from '../../src/core/scan/sweep';
-import { SweepPool } from '../../src/core/scan/sweepPool';
 import { CONTEXT_RULES, PATTERN_RULES } from '../../src/core/secrets/providers';
 import { expandSample, SeededRandom } from '../../src/core/secrets/samples';
 
@@ -117,25 +116,4 @@ test('sweepKindOf: dotenv names, source extensions, everything else as plain tex
   assert.equal(sweepKindOf('/x/README'), 'plain');
   assert.equal(sweepKindOf('/x/deploy.sh'), 'plain');
   assert.equal(sweepKindOf('/x/notes.md'), 'plain');
-});
-
-test('a sweep helper thread that fails to start: the calling thread sweeps alone, with the same result', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mcps-sweep-'));
-  try {
-    const files = corpus(dir);
-    const entry = join(dir, 'broken-entry.js');
-    writeFileSync(entry, 'throw new Error("this entry cannot serve a sweep");\n');
-    const alone = sweepFiles(files, { root: dir, maxFileBytes: LIMIT });
-    const pool = new SweepPool(entry, 1, 8);
-    await new Promise((resolve) => setTimeout(resolve, 500)); // the thread fails while booting
-    const result = await pool.sweep(files, { root: dir, maxFileBytes: LIMIT });
-    assert.deepEqual(shape(result), shape(alone));
-    // And one that fails only once asked: the same again.
-    const late = join(dir, 'late-entry.js');
-    writeFileSync(late, 'require("node:worker_threads").parentPort.once("message", () => { throw new Error("failed mid-sweep"); });\n');
-    const result2 = await new SweepPool(late, 1, 8).sweep(files, { root: dir, maxFileBytes: LIMIT });
-    assert.deepEqual(shape(result2), shape(alone));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 });

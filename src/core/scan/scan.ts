@@ -23,7 +23,6 @@ import {
 import { REMEDY, findSecretsInConfig, findSecretsInServer, findSecretsInText, findingFingerprint, type SecretHit } from './secretFindings';
 import { gitExposure, type GitExposureOptions } from './gitExposure';
 import { sweepFiles } from './sweep';
-import { SweepPool } from './sweepPool';
 import { lintAuthorization, type ToolVerdict } from '../authz';
 
 export interface ScanOptions {
@@ -38,12 +37,6 @@ export interface ScanOptions {
   allFiles?: boolean;
   /** Enter dependency and build folders and disregard .gitignore (walk.ts `noIgnore`). */
   noIgnore?: boolean;
-  /**
-   * Threads for the --all-files sweep (default 1), given an entry script for the helper
-   * threads that calls serveSweepWorker() (sweepPool.ts): the CLI passes its own bundle.
-   */
-  jobs?: number;
-  sweepWorkerEntry?: string;
 }
 
 export interface ScanResult {
@@ -57,8 +50,6 @@ export interface ScanResult {
   settings: ProjectSettings;
   /** Per tool: protected / unprotected / unknown, from the authorization lint. */
   verdicts: ToolVerdict[];
-  /** With --all-files: the other files read for secrets, their bytes, and the threads that read them. */
-  sweep?: { files: number; bytes: number; threads: number };
 }
 
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
@@ -185,17 +176,6 @@ export function scanDocument(
 
 export async function scanWorkspace(options: ScanOptions): Promise<ScanResult> {
   const root = path.resolve(options.root);
-  // The sweep's helper threads load and warm up while discovery runs.
-  const jobs = options.jobs ?? 1;
-  const pool = options.allFiles && jobs > 1 && options.sweepWorkerEntry ? new SweepPool(options.sweepWorkerEntry, jobs - 1) : undefined;
-  try {
-    return await scanWorkspaceWith(root, options, pool);
-  } finally {
-    pool?.close();
-  }
-}
-
-async function scanWorkspaceWith(root: string, options: ScanOptions, pool: SweepPool | undefined): Promise<ScanResult> {
   const { settings, problems: settingsProblems } = await loadProjectSettings(root);
   const discovery = await discover({
     root,
@@ -206,7 +186,7 @@ async function scanWorkspaceWith(root: string, options: ScanOptions, pool: Sweep
     noIgnore: options.noIgnore,
     listFiles: options.allFiles,
   });
-  const result = await scanDiscovered(discovery, settings, options, pool);
+  const result = await scanDiscovered(discovery, settings, options);
   result.problems.unshift(...settingsProblems);
   return result;
 }
@@ -216,7 +196,6 @@ export async function scanDiscovered(
   discovery: DiscoveryResult,
   settings: ProjectSettings,
   options: Pick<ScanOptions, 'maxFileBytes' | 'git' | 'allFiles'> = {},
-  pool?: SweepPool,
 ): Promise<ScanResult> {
   const root = discovery.root;
   const problems: FileProblem[] = [];
@@ -264,14 +243,11 @@ export async function scanDiscovered(
   ]);
 
   // Every other file, with --all-files: what the readers above did not read.
-  let swept: ScanResult['sweep'];
   if (options.allFiles && discovery.files) {
     const readAbove = new Set([...discovery.configs.map((c) => c.path), ...discovery.envFiles.map((e) => e.path), ...discovery.servers.flatMap((s) => s.sources)]);
-    const others = discovery.files.filter((f) => !readAbove.has(f));
-    const sweep = pool ? await pool.sweep(others, { root, maxFileBytes }) : sweepFiles(others, { root, maxFileBytes });
+    const sweep = sweepFiles(discovery.files.filter((f) => !readAbove.has(f)), { root, maxFileBytes });
     for (const { text, hits: fileHits } of sweep.files) collect(text, fileHits);
     problems.push(...sweep.problems);
-    swept = { files: sweep.scanned, bytes: sweep.bytes, threads: sweep.threads };
   }
 
   // Authorization lint over the discovered server projects (MCPS2xx).
@@ -315,7 +291,7 @@ export async function scanDiscovered(
   const ordered = applySeverity(findings, settings).sort(
     (a, b) => a.file.localeCompare(b.file) || a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId),
   );
-  return { root, discovery, findings: ordered, suppressed, problems: [...problems, ...discovery.problems], settings, verdicts: authz.verdicts, ...(swept ? { sweep: swept } : {}) };
+  return { root, discovery, findings: ordered, suppressed, problems: [...problems, ...discovery.problems], settings, verdicts: authz.verdicts };
 }
 
 /** The exit code contract: 1 when any finding is at error level. */

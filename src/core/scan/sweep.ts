@@ -35,8 +35,6 @@ export interface SweepResult {
   /** Files read and scanned, and their bytes. */
   scanned: number;
   bytes: number;
-  /** Threads that read and scanned (1: the calling thread alone). */
-  threads: number;
 }
 
 /** Source code and JSON: string literals and assignments. Everything else is read as plain text. */
@@ -56,86 +54,43 @@ export function sweepKindOf(file: string): TextKind {
 const BINARY_SNIFF_BYTES = 8000;
 
 export function sweepFiles(files: readonly string[], options: SweepOptions): SweepResult {
-  return sweepResult(sweepShare(files, options), options);
-}
-
-/** What one thread's part of a sweep found: its files with findings, problems and counts. */
-export interface SweepShare {
-  files: SweepResult['files'];
-  problems: FileProblem[];
-  scanned: number;
-  bytes: number;
-  /** Files over the limit, and binary files: counted, then reported in one note each. */
-  large: number;
-  binary: number;
-}
-
-/** The result of one or more threads' shares (sweepPool.ts). */
-export function sweepResult(shares: SweepShare | readonly SweepShare[], options: SweepOptions): SweepResult {
-  const all = Array.isArray(shares) ? shares : [shares as SweepShare];
-  const large = all.reduce((n, s) => n + s.large, 0);
-  const binary = all.reduce((n, s) => n + s.binary, 0);
-  const result: SweepResult = {
-    files: all.flatMap((s) => s.files),
-    problems: all.flatMap((s) => s.problems),
-    scanned: all.reduce((n, s) => n + s.scanned, 0),
-    bytes: all.reduce((n, s) => n + s.bytes, 0),
-    threads: all.length,
-  };
-  if (large > 0) result.problems.push({ file: options.root, severity: 'note', message: `${large} file${large === 1 ? '' : 's'} over the ${formatBytes(options.maxFileBytes)} limit not read for secrets (--max-file-size)` });
+  const result: SweepResult = { files: [], problems: [], scanned: 0, bytes: 0 };
+  const limit = options.maxFileBytes;
+  let binary = 0;
+  let large = 0;
+  const read = ownReader(limit);
+  for (const file of files) {
+    const got = read(file);
+    if ('problem' in got) {
+      result.problems.push(got.problem);
+      continue;
+    }
+    const bytes = got.bytes;
+    if (bytes.length > limit) {
+      large++;
+      continue;
+    }
+    if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
+      binary++;
+      continue;
+    }
+    result.scanned++;
+    result.bytes += bytes.length;
+    const kind = sweepKindOf(file);
+    const scanned = scanBytesForSecretsDetailed(bytes, kind, { timeBudgetMs: options.timeBudgetMs });
+    if (scanned.truncated) {
+      result.problems.push({ file, severity: 'note', message: `Secret scan stopped after its time budget (${options.timeBudgetMs ?? 5000} ms): the rest of the file was not read` });
+    }
+    if (scanned.matches.length === 0) continue;
+    // The few files with findings go through the reporting pipeline, from their text.
+    let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const hits = findSecretsInText(file, text, kind, { root: options.root });
+    if (hits.length > 0) result.files.push({ file, text, hits });
+  }
+  if (large > 0) result.problems.push({ file: options.root, severity: 'note', message: `${large} file${large === 1 ? '' : 's'} over the ${formatBytes(limit)} limit not read for secrets (--max-file-size)` });
   if (binary > 0) result.problems.push({ file: options.root, severity: 'note', message: `${binary} binary file${binary === 1 ? '' : 's'} not read for secrets` });
   return result;
-}
-
-/** Files a thread claims at a time from a shared counter (sweepPool.ts): small enough to balance, large enough to be cheap. */
-export const CLAIM = 64;
-
-/**
- * Reads and scans `files`: all of them, or, with `claim` (a counter shared between threads),
- * the chunks of CLAIM files this thread claims until none are left.
- */
-export function sweepShare(files: readonly string[], options: SweepOptions, claim?: Int32Array): SweepShare {
-  const share: SweepShare = { files: [], problems: [], scanned: 0, bytes: 0, large: 0, binary: 0 };
-  const limit = options.maxFileBytes;
-  const read = ownReader(limit);
-  for (;;) {
-    const from = claim ? Atomics.add(claim, 0, CLAIM) : 0;
-    if (from >= files.length) break;
-    const to = claim ? Math.min(files.length, from + CLAIM) : files.length;
-    for (let index = from; index < to; index++) sweepOne(files[index]!, read, share, options);
-    if (!claim) break;
-  }
-  return share;
-}
-
-function sweepOne(file: string, read: ReturnType<typeof ownReader>, share: SweepShare, options: SweepOptions): void {
-  const got = read(file);
-  if ('problem' in got) {
-    share.problems.push(got.problem);
-    return;
-  }
-  const bytes = got.bytes;
-  if (bytes.length > options.maxFileBytes) {
-    share.large++;
-    return;
-  }
-  if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
-    share.binary++;
-    return;
-  }
-  share.scanned++;
-  share.bytes += bytes.length;
-  const kind = sweepKindOf(file);
-  const scanned = scanBytesForSecretsDetailed(bytes, kind, { timeBudgetMs: options.timeBudgetMs });
-  if (scanned.truncated) {
-    share.problems.push({ file, severity: 'note', message: `Secret scan stopped after its time budget (${options.timeBudgetMs ?? 5000} ms): the rest of the file was not read` });
-  }
-  if (scanned.matches.length === 0) return;
-  // The few files with findings go through the reporting pipeline, from their text.
-  let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const hits = findSecretsInText(file, text, kind, { root: options.root });
-  if (hits.length > 0) share.files.push({ file, text, hits });
 }
 
 /**
