@@ -49,11 +49,11 @@ function workspace(): { root: string; values: Record<string, string> } {
   return { root, values };
 }
 
-function scan(root: string, ...flags: string[]): { code: number | null; findings: Finding[]; problems: Array<{ file: string; message: string }>; output: string } {
+function scan(root: string, ...flags: string[]): { code: number | null; findings: Finding[]; problems: Array<{ file: string; message: string }>; sweep?: { files: number; bytes: number }; output: string } {
   const run = spawnSync(process.execPath, [cli, 'scan', '--no-git', '--format', 'json', ...flags, root], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(run.error, undefined, run.error?.message);
-  const parsed = JSON.parse(run.stdout) as { findings: Finding[]; problems: Array<{ file: string; message: string }> };
-  return { code: run.status, findings: parsed.findings, problems: parsed.problems, output: run.stdout + run.stderr };
+  const parsed = JSON.parse(run.stdout) as { findings: Finding[]; problems: Array<{ file: string; message: string }>; sweep?: { files: number; bytes: number } };
+  return { code: run.status, findings: parsed.findings, problems: parsed.problems, sweep: parsed.sweep, output: run.stdout + run.stderr };
 }
 
 const files = (findings: Finding[]) => findings.filter((f) => f.ruleId.startsWith('MCPS1')).map((f) => f.file).sort();
@@ -63,6 +63,7 @@ test('scan --all-files reads every other file of the folder; --no-ignore enters 
   try {
     const plain = scan(root);
     assert.deepEqual(files(plain.findings), ['.vscode/mcp.json'], 'without --all-files only MCP configs, .env files and server sources are read');
+    assert.equal(plain.sweep, undefined);
 
     const all = scan(root, '--all-files');
     assert.equal(all.code, 1);
@@ -71,6 +72,10 @@ test('scan --all-files reads every other file of the folder; --no-ignore enters 
     assert.equal(docs.line, 5);
     assert.equal(docs.secret?.provider, 'slack');
     assert.ok(all.problems.some((p) => /1 binary file not read for secrets/.test(p.message)), JSON.stringify(all.problems));
+    // docs/setup.md, scripts/deploy.sh, notes.txt and .gitignore: not the config, not the binary.
+    assert.equal(all.sweep?.files, 4);
+    const text = spawnSync(process.execPath, [cli, 'scan', '--no-git', '--all-files', root], { encoding: 'utf8', timeout: 60_000 });
+    assert.match(text.stdout, /Also read 4 other file\(s\), \d+ B, for secrets \(--all-files\)/);
 
     const everything = scan(root, '--all-files', '--no-ignore');
     assert.deepEqual(files(everything.findings), ['.vscode/mcp.json', 'dist/bundle.js', 'docs/setup.md', 'node_modules/left-pad/index.js', 'scripts/deploy.sh', 'secrets.txt']);

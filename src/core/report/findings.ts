@@ -2,6 +2,7 @@
  * Findings as DESIGN.md's `scan --format json` shape and as text. Paths under the scanned
  * root are relative to it. Messages are already redacted; values never appear.
  */
+import { formatBytes } from '../util/readText';
 import type { Finding } from '../model';
 import type { ScanResult } from '../scan/scan';
 import { displayPath } from './discovery';
@@ -38,11 +39,17 @@ export function findingToJson(root: string, finding: Finding): FindingJson {
   };
 }
 
-export function scanToJson(result: ScanResult): { findings: FindingJson[]; suppressed: number; problems: Array<{ file: string; severity: string; message: string }> } {
+export function scanToJson(result: ScanResult): {
+  findings: FindingJson[];
+  suppressed: number;
+  problems: Array<{ file: string; severity: string; message: string }>;
+  sweep?: ScanResult['sweep'];
+} {
   return {
     findings: result.findings.map((f) => findingToJson(result.root, f)),
     suppressed: result.suppressed.length,
     problems: result.problems.map((p) => ({ file: displayPath(result.root, p.file), severity: p.severity, message: p.message })),
+    ...(result.sweep ? { sweep: result.sweep } : {}),
   };
 }
 
@@ -67,6 +74,7 @@ export function scanToText(result: ScanResult): string {
     `${result.findings.length} finding(s): ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} info` +
       (result.suppressed.length ? `; ${result.suppressed.length} suppressed` : ''),
   );
+  if (result.sweep) out.push(`Also read ${result.sweep.files} other file(s), ${formatBytes(result.sweep.bytes)}, for secrets (--all-files)`);
   const notes = result.problems.filter((p) => p.severity === 'error');
   for (const note of notes) out.push(`  note: ${displayPath(result.root, note.file)}: ${note.message}`);
   return out.join('\n') + '\n';

@@ -50,6 +50,8 @@ export interface ScanResult {
   settings: ProjectSettings;
   /** Per tool: protected / unprotected / unknown, from the authorization lint. */
   verdicts: ToolVerdict[];
+  /** With --all-files: how many other files were read for secrets, and their bytes. */
+  sweep?: { files: number; bytes: number };
 }
 
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
@@ -243,11 +245,13 @@ export async function scanDiscovered(
   ]);
 
   // Every other file, with --all-files: what the readers above did not read.
+  let swept: ScanResult['sweep'];
   if (options.allFiles && discovery.files) {
     const readAbove = new Set([...discovery.configs.map((c) => c.path), ...discovery.envFiles.map((e) => e.path), ...discovery.servers.flatMap((s) => s.sources)]);
     const sweep = sweepFiles(discovery.files.filter((f) => !readAbove.has(f)), { root, maxFileBytes });
     for (const { text, hits: fileHits } of sweep.files) collect(text, fileHits);
     problems.push(...sweep.problems);
+    swept = { files: sweep.scanned, bytes: sweep.bytes };
   }
 
   // Authorization lint over the discovered server projects (MCPS2xx).
@@ -291,7 +295,7 @@ export async function scanDiscovered(
   const ordered = applySeverity(findings, settings).sort(
     (a, b) => a.file.localeCompare(b.file) || a.range.start.offset - b.range.start.offset || a.ruleId.localeCompare(b.ruleId),
   );
-  return { root, discovery, findings: ordered, suppressed, problems: [...problems, ...discovery.problems], settings, verdicts: authz.verdicts };
+  return { root, discovery, findings: ordered, suppressed, problems: [...problems, ...discovery.problems], settings, verdicts: authz.verdicts, ...(swept ? { sweep: swept } : {}) };
 }
 
 /** The exit code contract: 1 when any finding is at error level. */
