@@ -217,7 +217,7 @@ export async function secretBenchRows({ root, corpus, quick, log = console.log }
   // Ours: the CLI, `mcp-secure scan --all-files --no-ignore` (every file, node_modules-style
   // folders entered, .gitignore disregarded: the same files secretlint and rg read). A warm-up
   // also fills the page cache for everyone. The engine alone (the runner, one thread: no
-  // discovery, no reader thread, no reporting) is reported beside it, and must find the same.
+  // discovery, no reporting) is reported beside it, and must find the same.
   const cli = join(root, 'dist', 'cli.js');
   if (!existsSync(cli)) exec('node', ['scripts/build.mjs', '--production'], { cwd: root });
   const scanArgs = [cli, 'scan', '--all-files', '--no-ignore', '--no-git', '--format', 'json', tree.scan];
