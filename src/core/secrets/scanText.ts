@@ -125,7 +125,13 @@ function mapLineStarts(starts: number[], bytes: Uint8Array, text: string): void 
   }
 }
 
-const NEEDLES = new NeedleSet([...RULE_KEYWORDS.map((text) => ({ text, ci: false })), ...NAME_TRIGGERS.map((text) => ({ text, ci: true }))]);
+/**
+ * Made on first use, not at load: building its tables (and its WebAssembly instance) costs
+ * ~10–30 ms of cold code, which would otherwise land on the extension's activation.
+ */
+let needles: NeedleSet | undefined;
+const NEEDLES = (): NeedleSet =>
+  (needles ??= new NeedleSet([...RULE_KEYWORDS.map((text) => ({ text, ci: false })), ...NAME_TRIGGERS.map((text) => ({ text, ci: true }))]));
 const FIRST_TRIGGER = RULE_KEYWORDS.length;
 const PAT = FIRST_TRIGGER + NAME_TRIGGERS.indexOf('pat');
 const URL = FIRST_TRIGGER + NAME_TRIGGERS.indexOf('://');
@@ -177,7 +183,7 @@ function prefilter(data: Uint8Array | string, withHits: boolean): Prefiltered {
   const code = bytes ? (i: number) => bytes[i]! : (i: number) => text.charCodeAt(i);
   const newline = bytes ? (from: number) => bytes.indexOf(10, from) : (from: number) => text.indexOf('\n', from);
   const lineStartOf = bytes ? (at: number) => bytes.lastIndexOf(10, at) + 1 : (at: number) => text.lastIndexOf('\n', at) + 1;
-  NEEDLES.scan(data, (id, at) => {
+  NEEDLES().scan(data, (id, at) => {
     if (id < FIRST_TRIGGER) {
       present.add(RULE_KEYWORDS[id]!);
       if (withHits) keywordHits.push(id, at);
