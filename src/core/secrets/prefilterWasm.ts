@@ -19,8 +19,8 @@ import { PREFILTER_WASM_BASE64 } from './prefilterWasm.generated';
 const CHUNK = 4 << 20;
 /** Positions one call of `scan` may write; when full it returns and the next call resumes. */
 const OUT_CAPACITY = 16384;
-/** Readable bytes past a chunk: the byte after it (or the 0 that ends an odd-length text's last pair), and the rest of the last 32-byte block. */
-const PAD = 64;
+/** Readable bytes past a chunk: the byte after it (or the 0 that ends an odd-length text's last pair), and the rest of the last 128-byte step. */
+const PAD = 192;
 /** Bytes before a chunk (the first holds the data's byte before the chunk; 16 keeps the chunk aligned). */
 const LEAD = 16;
 /** Per table set: 4 × 16 bytes of nibble tables, the 8 KB bit set, the slot of each pair (65536 × u16); then 64 bytes per slot. */
