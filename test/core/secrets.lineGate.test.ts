@@ -8,7 +8,7 @@ import { classifyName, isAuthorizationName, normaliseName, SECRET_NAME_ENDINGS }
 import { lineGate } from '../../src/core/secrets/lineGate';
 import { NeedleSet } from '../../src/core/secrets/prefilter';
 import { CONTEXT_RULES } from '../../src/core/secrets/providers';
-import { SeededRandom } from '../../src/core/secrets/samples';
+import { randomCasing, SeededRandom } from '../../src/core/secrets/samples';
 import { NAME_TRIGGERS } from '../../src/core/secrets/scanText';
 
 const gate = lineGate(NAME_TRIGGERS);
@@ -38,19 +38,6 @@ const WORDS = [
   'secretkey', 'authtoken', 'githubtoken', 'dbpassword', 'monkey', 'tokens', 'keys', 'secretary', 'public', 'hotkey',
 ];
 
-function casing(word: string, r: SeededRandom): string {
-  switch (r.int(4)) {
-    case 0:
-      return word.toUpperCase();
-    case 1:
-      return word[0]!.toUpperCase() + word.slice(1);
-    case 2:
-      return [...word].map((c) => (r.int(2) ? c.toUpperCase() : c)).join('');
-    default:
-      return word;
-  }
-}
-
 test('lineGate: every ending of a secret name starts with a trigger word the prefilter finds', () => {
   for (const ending of SECRET_NAME_ENDINGS) assert.ok(NAME_TRIGGERS.some((t) => ending.startsWith(t)), ending);
   assert.throws(() => lineGate(['key']), /no trigger starts/);
@@ -60,7 +47,7 @@ test('lineGate: opens on every line where a name the rules accept is read as a n
   const r = new SeededRandom('line-gate-names');
   let accepted = 0;
   for (let i = 0; i < 6000; i++) {
-    const words = Array.from({ length: 1 + r.int(4) }, () => casing(WORDS[r.int(WORDS.length)]!, r));
+    const words = Array.from({ length: 1 + r.int(4) }, () => randomCasing(WORDS[r.int(WORDS.length)]!, r));
     const name = words.join(['_', '', '-', '.', ''][r.int(5)]!);
     if (!/^[A-Za-z_]/.test(name) || !meaningful(name)) continue;
     accepted++;

@@ -10,7 +10,7 @@ import { scanBytesForSecrets, scanTextForSecrets, type TextKind } from '../../sr
 import { NeedleSet } from '../../src/core/secrets/prefilter';
 import { regexSpan } from '../../src/core/secrets/regexSpan';
 import { CONTEXT_RULES, PATTERN_RULES } from '../../src/core/secrets/providers';
-import { expandSample, SeededRandom } from '../../src/core/secrets/samples';
+import { expandSample, randomCasing, SeededRandom } from '../../src/core/secrets/samples';
 import { STRUCTURAL_DETECTORS } from '../../src/core/secrets/structural';
 
 const KINDS: TextKind[] = ['source', 'plain', 'dotenv'];
@@ -158,21 +158,8 @@ const VALUE_SHAPES = [
   'sk-<<an:48>>', 'eyJ<<b64u:20>>', 'NextToken', 'your-key-here', '${API_KEY}', 'hello world', '42', 'id_rsa.pub',
 ];
 
-function casing(word: string, r: SeededRandom): string {
-  switch (r.int(4)) {
-    case 0:
-      return word.toUpperCase();
-    case 1:
-      return word[0]!.toUpperCase() + word.slice(1);
-    case 2:
-      return [...word].map((c) => (r.int(2) ? c.toUpperCase() : c)).join('');
-    default:
-      return word;
-  }
-}
-
 function randomName(r: SeededRandom): string {
-  const words = Array.from({ length: 1 + r.int(3) }, () => casing(NAME_WORDS[r.int(NAME_WORDS.length)]!, r));
+  const words = Array.from({ length: 1 + r.int(3) }, () => randomCasing(NAME_WORDS[r.int(NAME_WORDS.length)]!, r));
   const sep = ['_', '', '-', '.'][r.int(4)]!;
   return words.join(sep);
 }
@@ -269,7 +256,7 @@ const EDGE_PADS = ['', ' ', 'é', '中文', '😀', '\u00a0', 'x', '2', 'A', '"'
 
 function edgeLine(r: SeededRandom): string {
   const pick = <T>(list: readonly T[]) => list[r.int(list.length)]!;
-  const name = r.int(3) === 0 ? casing(pick(EDGE_NAMES), r) : pick(EDGE_NAMES);
+  const name = r.int(3) === 0 ? randomCasing(pick(EDGE_NAMES), r) : pick(EDGE_NAMES);
   const quote = ['', '"', "'"][r.int(3)]!;
   return `${pick(EDGE_PADS)}${quote}${name}${quote}${pick(EDGE_OPS)}${expandSample(pick(EDGE_VALUES), r)}${pick(EDGE_PADS)}`;
 }

@@ -5,18 +5,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RULE_KEYWORDS } from '../../src/core/secrets/detect';
 import { NeedleSet, type Needle } from '../../src/core/secrets/prefilter';
 import { instantiate, nibbleTables, pairScanner } from '../../src/core/secrets/prefilterWasm';
 import { PREFILTER_WASM_BASE64 } from '../../src/core/secrets/prefilterWasm.generated';
 import { CONTEXT_RULES, PATTERN_RULES } from '../../src/core/secrets/providers';
 import { expandSample, SeededRandom } from '../../src/core/secrets/samples';
 import { STRUCTURAL_DETECTORS } from '../../src/core/secrets/structural';
+import { ENGINE_NEEDLES } from '../../src/core/secrets/scanText';
 
 const root = join(__dirname, '..', '..');
 // The engine's set (scanText.ts): the provider keywords, then the name triggers.
-const NAME_TRIGGERS = ['key', 'token', 'secret', 'pass', 'pw', 'auth', 'cred', 'cookie', 'bearer', 'basic', 'pat', '://'];
-const ENGINE: Needle[] = [...RULE_KEYWORDS.map((text) => ({ text, ci: false })), ...NAME_TRIGGERS.map((text) => ({ text, ci: true }))];
+const ENGINE: readonly Needle[] = ENGINE_NEEDLES;
 const SMALL: Needle[] = [
   { text: 'cred', ci: true },
   { text: 'pat', ci: true },

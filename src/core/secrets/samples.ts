@@ -58,6 +58,20 @@ export class SeededRandom {
   }
 }
 
+/** `word` in a random spelling: upper case, capitalised, mixed, or as it is (for case-insensitive tests). */
+export function randomCasing(word: string, random: SeededRandom): string {
+  switch (random.int(4)) {
+    case 0:
+      return word.toUpperCase();
+    case 1:
+      return word[0]!.toUpperCase() + word.slice(1);
+    case 2:
+      return [...word].map((c) => (random.int(2) ? c.toUpperCase() : c)).join('');
+    default:
+      return word;
+  }
+}
+
 const HOLE = /<<([a-zA-Z0-9]+):(\d{1,4})>>|<<jwt(?::([a-z_]+))?>>|<<pem:([A-Z ]{0,30})>>|<<uuid>>|<<basic>>/g;
 
 /** Fills every `<<class:n>>`, `<<jwt>>` / `<<jwt:role>>`, `<<pem:TYPE>>`, `<<uuid>>` and `<<basic>>` (base64 user:password) hole. */

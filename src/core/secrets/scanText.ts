@@ -12,7 +12,7 @@
 import { isAscii } from 'node:buffer';
 import { LineStarts } from '../util/positions';
 import { collectValueCandidates, findPatternMatches, resolveOverlaps, RULE_KEYWORDS, stripRank, type RankedMatch } from './detect';
-import { NeedleSet } from './prefilter';
+import { NeedleSet, type Needle } from './prefilter';
 import { endsUrl, lineGate } from './lineGate';
 import { classifyName, PAT_OWNERS } from './names';
 import { CONTEXT_RULES, PATTERN_RULES } from './providers';
@@ -130,8 +130,9 @@ function mapLineStarts(starts: number[], bytes: Uint8Array, text: string): void 
  * ~10–30 ms of cold code, which would otherwise land on the extension's activation.
  */
 let needles: NeedleSet | undefined;
-const NEEDLES = (): NeedleSet =>
-  (needles ??= new NeedleSet([...RULE_KEYWORDS.map((text) => ({ text, ci: false })), ...NAME_TRIGGERS.map((text) => ({ text, ci: true }))]));
+const NEEDLES = (): NeedleSet => (needles ??= new NeedleSet(ENGINE_NEEDLES));
+/** What the prefilter looks for: the provider keywords (case-sensitive), then the name triggers. */
+export const ENGINE_NEEDLES: readonly Needle[] = [...RULE_KEYWORDS.map((text) => ({ text, ci: false })), ...NAME_TRIGGERS.map((text) => ({ text, ci: true }))];
 const FIRST_TRIGGER = RULE_KEYWORDS.length;
 const PAT = FIRST_TRIGGER + NAME_TRIGGERS.indexOf('pat');
 const URL = FIRST_TRIGGER + NAME_TRIGGERS.indexOf('://');
