@@ -3,22 +3,12 @@
 // (secrets-scan.cjs): the runner starts it as a worker thread before it loads the engine
 // itself, so the worker's start-up overlaps the runner's, and requires it for its own share.
 import { closeSync, constants, openSync, readSync } from 'node:fs';
-import { extname } from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { PATTERN_RULES, scanBytesForSecrets } from '../../src/core/secrets/index.ts';
+// How `mcp-secure scan --all-files` reads a file of each name (dotenv, source, plain text).
+import { sweepKindOf as kindOf } from '../../src/core/scan/sweep.ts';
 
 export { PATTERN_RULES };
-
-const SOURCE = new Set(['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mts', '.tsx', '.json']);
-const DOTENV = new Set(['.env']);
-
-/** How mcp-secure reads a file of this name: dotenv, source code (and JSON), or plain text. */
-export function kindOf(file) {
-  const ext = extname(file).toLowerCase();
-  const base = file.slice(file.lastIndexOf('/') + 1);
-  if (DOTENV.has(ext) || base === '.env' || base.startsWith('.env.')) return 'dotenv';
-  return SOURCE.has(ext) ? 'source' : 'plain';
-}
 
 /** Files are claimed in chunks from one shared counter, so a thread that started late takes fewer. */
 const CHUNK = 32;

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { ClientConfig, DiscoveryResult, FileProblem } from '../model';
 import { readTextFile } from '../util/readText';
 import { walkTree, type WalkedFile } from './walk';
+import { isEnvFile } from './envFiles';
 import {
   matchWorkspaceConfig,
   parseClientConfig,
@@ -92,11 +93,7 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryResul
   };
 }
 
-/** `.env`, `.env.local`, `.env.production`, `prod.env`: dotenv files. */
-export function isEnvFile(rel: string): boolean {
-  const name = rel.slice(rel.lastIndexOf('/') + 1);
-  return name === '.env' || name.startsWith('.env.') || (name.endsWith('.env') && name.length > 4 && !name.includes(' '));
-}
+export { isEnvFile } from './envFiles';
 
 /**
  * A gitignored folder is entered (collecting config files only) when it is, or is inside, a

@@ -16,7 +16,8 @@ import { closeSync, constants, openSync, readSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FileProblem } from '../model';
 import { scanBytesForSecretsDetailed, type TextKind } from '../secrets';
-import { formatBytes } from '../util/readText';
+import { decodeText, formatBytes, looksBinary } from '../util/readText';
+import { isEnvFile } from '../discovery/envFiles';
 import { findSecretsInText, type SecretHit } from './secretFindings';
 
 export interface SweepOptions {
@@ -43,15 +44,12 @@ const SOURCE_EXTENSIONS: ReadonlySet<string> = new Set([
   '.py', '.go', '.rb', '.java', '.kt', '.cs', '.php', '.rs', '.swift', '.scala', '.c', '.cc', '.cpp', '.h', '.hpp',
 ]);
 
-/** How the engine reads a file of this name. */
+/** How the engine reads a file of this name (dotenv files as discovery names them). */
 export function sweepKindOf(file: string): TextKind {
   const base = path.basename(file);
-  if (base === '.env' || base.startsWith('.env.') || base.endsWith('.env')) return 'dotenv';
+  if (isEnvFile(base)) return 'dotenv';
   return SOURCE_EXTENSIONS.has(path.extname(base).toLowerCase()) ? 'source' : 'plain';
 }
-
-/** Git's test for a binary file: a NUL byte in the first 8,000 bytes. */
-const BINARY_SNIFF_BYTES = 8000;
 
 export function sweepFiles(files: readonly string[], options: SweepOptions): SweepResult {
   const result: SweepResult = { files: [], problems: [], scanned: 0, bytes: 0 };
@@ -70,7 +68,7 @@ export function sweepFiles(files: readonly string[], options: SweepOptions): Swe
       large++;
       continue;
     }
-    if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
+    if (looksBinary(bytes)) {
       binary++;
       continue;
     }
@@ -83,8 +81,7 @@ export function sweepFiles(files: readonly string[], options: SweepOptions): Swe
     }
     if (scanned.matches.length === 0) continue;
     // The few files with findings go through the reporting pipeline, from their text.
-    let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const text = decodeText(bytes);
     const hits = findSecretsInText(file, text, kind, { root: options.root });
     if (hits.length > 0) result.files.push({ file, text, hits });
   }

@@ -31,18 +31,27 @@ export function readTextFileSync(file: string, maxBytes: number): ReadTextResult
       return { problem: { file, severity: 'note', message: `Skipped: ${formatBytes(stat.size)} is over the ${formatBytes(maxBytes)} limit` } };
     }
     const buffer = fs.readFileSync(fd);
-    const sniff = buffer.subarray(0, BINARY_SNIFF_BYTES);
-    if (sniff.includes(0)) return { problem: { file, severity: 'note', message: 'Skipped: binary file' } };
-    // All-ASCII files (most source) decode as Latin-1: the same string, several times faster.
-    let text = typeof isAscii === 'function' && isAscii(buffer) ? buffer.toString('latin1') : buffer.toString('utf8');
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    return { text };
+    if (looksBinary(buffer)) return { problem: { file, severity: 'note', message: 'Skipped: binary file' } };
+    return { text: decodeText(buffer) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { problem: { file, severity: 'note', message: `Could not read file: ${code ?? (error as Error).message}` } };
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/** Git's test for a binary file: a NUL byte in the first 8,000 bytes. */
+export function looksBinary(bytes: Uint8Array): boolean {
+  return bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0);
+}
+
+/** A file's bytes as the text an editor shows: UTF-8, without a leading BOM. */
+export function decodeText(bytes: Uint8Array): string {
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // All-ASCII files (most source) decode as Latin-1: the same string, several times faster.
+  const text = typeof isAscii === 'function' && isAscii(buffer) ? buffer.toString('latin1') : buffer.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 export function formatBytes(bytes: number): string {
