@@ -97,6 +97,14 @@ function isIgnored(layers: readonly IgnoreLayer[], rel: string, isDirectory: boo
   return false;
 }
 
+/**
+ * A folder's path ready for a name to be appended. Folder paths here are already normal:
+ * joining by hand spares path.join's normalisation of every entry.
+ */
+function folderPrefix(folder: string): string {
+  return folder.endsWith(path.sep) ? folder : folder + path.sep;
+}
+
 function readGitignore(dir: string): Ignore | undefined {
   try {
     const text = fs.readFileSync(path.join(dir, '.gitignore'), 'utf8');
@@ -142,8 +150,8 @@ export async function walkTree(root: string, options: WalkOptions = {}): Promise
 
     // Real folders before links, so a folder reached both ways is reported at its real path.
     if (entries.some((e) => e.isSymbolicLink())) entries.sort((a, b) => Number(a.isSymbolicLink()) - Number(b.isSymbolicLink()));
-    // Folder paths are already normal: joining by hand spares path.join's normalisation per entry.
-    const prefix = task.abs.endsWith(path.sep) ? task.abs : task.abs + path.sep;
+    const prefix = folderPrefix(task.abs);
+    const realPrefix = folderPrefix(task.real);
     for (const entry of entries) {
       const rel = task.rel === '' ? entry.name : `${task.rel}/${entry.name}`;
       const abs = prefix + entry.name;
@@ -166,7 +174,7 @@ export async function walkTree(root: string, options: WalkOptions = {}): Promise
           if (!options.keepIgnored?.(rel, true)) continue;
           keepOnly = true;
         }
-        let real = (task.real.endsWith(path.sep) ? task.real : task.real + path.sep) + entry.name;
+        let real = realPrefix + entry.name;
         if (entry.isSymbolicLink()) {
           try {
             real = fs.realpathSync(abs);

@@ -11,7 +11,7 @@ import {
   frameworkRank,
   isProjectManifest,
   manifestDependencies,
-  PROJECT_MANIFEST_BASENAMES,
+  mayBeProjectManifest,
   manifestEcosystem,
   manifestPriority,
   manifestProjectRoot,
@@ -75,11 +75,6 @@ function resolved(file: string): string {
 /** `//`, `/./`, `/../`, or a trailing `/`, `/.`, `/..`: path.resolve would change the path. */
 const NOT_NORMAL = /\/\.{0,2}(?:\/|$)/;
 
-/** Whether a file's name can make it a manifest (isProjectManifest decides): spares path.relative on every file. */
-function mayBeManifest(file: string): boolean {
-  const base = file.slice(file.lastIndexOf(path.sep) + 1);
-  return PROJECT_MANIFEST_BASENAMES.has(base) || base.endsWith('.txt');
-}
 
 function toPosix(p: string): string {
   return p.split(path.sep).join('/');
@@ -167,7 +162,7 @@ export async function analyzeProjectsDetailed(input: AnalyzeProjectsInput): Prom
   const problems: FileProblem[] = [];
   const root = path.resolve(input.root);
   const files = [...new Set(input.files.map(resolved))].sort();
-  const manifests = files.filter((f) => mayBeManifest(f) && isProjectManifest(toPosix(path.relative(root, f))));
+  const manifests = files.filter((f) => mayBeProjectManifest(f.slice(f.lastIndexOf(path.sep) + 1)) && isProjectManifest(toPosix(path.relative(root, f))));
 
   const boundaries: Record<Ecosystem, Set<string>> = { node: new Set(), python: new Set(), go: new Set() };
   for (const m of manifests) boundaries[manifestEcosystem(m)].add(manifestProjectRoot(m));

@@ -32,6 +32,14 @@ function isRequirementsFile(relPosixPath: string): boolean {
 }
 
 /** Whether a path (relative to the scan root, `/`-separated) is a manifest this module reads. */
+/**
+ * Whether a file of this name can be a manifest at all (isProjectManifest decides, given its
+ * path): a cheap test by name that spares building a relative path for every other file.
+ */
+export function mayBeProjectManifest(fileName: string): boolean {
+  return PROJECT_MANIFEST_BASENAMES.has(fileName) || fileName.endsWith('.txt');
+}
+
 export function isProjectManifest(relPosixPath: string): boolean {
   return PROJECT_MANIFEST_BASENAMES.has(path.posix.basename(relPosixPath)) || isRequirementsFile(relPosixPath);
 }
